@@ -1,0 +1,214 @@
+"""Normalise: the working view of a document, with every offset still a raw offset.
+
+* `view` is the raw text folded character for character (full-width ASCII to
+  half-width, the ideographic space to a space, traditional characters to
+  simplified), so `view[i]` always stands for `raw[i]` and a match in the view is
+  a match in the raw text at the same offsets.
+* `lines` are the raw lines (without their line break) as (start, end) pairs.
+* `paragraphs` group lines into logical paragraphs: PDF hard wraps re-joined, with
+  or without blank lines between the pieces.
+* `compact()` drops the spaces that PDF extraction puts between Chinese characters
+  and inside numbers (`2025年 4月 1日`), keeping a map back to raw offsets.
+"""
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass, field
+
+import regex
+
+from .model import Document
+from .registry import register
+
+CJK = r"\p{Han}"
+_CJK_RE = regex.compile(CJK)
+# characters after which a line is complete: a wrap never follows them
+SENTENCE_END = set("。！？!?；;：:）)」』…】]》>")
+_SIMPLIFIER = None
+
+
+def _simplifier():
+    global _SIMPLIFIER
+    if _SIMPLIFIER is None:
+        import opencc
+        _SIMPLIFIER = opencc.OpenCC("t2s")
+    return _SIMPLIFIER
+
+
+def fold_char(ch: str) -> str:
+    code = ord(ch)
+    if 0xFF01 <= code <= 0xFF5E:
+        return chr(code - 0xFEE0)
+    if ch in "\u3000\u00a0\u2002\u2003\u2009\ufeff":
+        return " "
+    return ch
+
+
+def fold(text: str) -> str:
+    """Same-length folding of width variants and traditional script."""
+    out = "".join(fold_char(c) for c in text)
+    if has_traditional(out):
+        simple = _simplifier().convert(out)
+        if len(simple) == len(out):
+            out = simple
+        else:  # a phrase conversion changed the length: fall back to one character at a time
+            conv = _simplifier().convert
+            out = "".join(c if not _CJK_RE.match(c) else (conv(c) if len(conv(c)) == 1 else c) for c in out)
+    return out
+
+
+_TRAD_HINTS = set("們這個來說為與對會經將際華區縣鄉鎮機關員義與營國際發動條體傳點導產開辦進連環務單現應當實據達衛廳優獎懲")
+
+
+def has_traditional(text: str) -> bool:
+    return any(c in _TRAD_HINTS for c in text)
+
+
+@dataclass
+class Compact:
+    """Text with whitespace removed, and the raw offset of each of its characters."""
+    text: str
+    offsets: list[int]
+    end: int  # raw offset just after the last character
+
+    def span(self, i: int, j: int) -> tuple[int, int]:
+        """Raw (start, end) of compact text[i:j]."""
+        start = self.offsets[i] if i < len(self.offsets) else self.end
+        end = self.offsets[j - 1] + 1 if j > 0 else start
+        return start, end
+
+
+def compact(text: str, start: int = 0, end: int | None = None, keep_newlines: bool = False,
+            only_between_cjk: bool = False) -> Compact:
+    """Drop whitespace from text[start:end]; `text` is usually the folded view."""
+    end = len(text) if end is None else end
+    chars, offs = [], []
+    for i in range(start, end):
+        c = text[i]
+        if c.isspace() and not (keep_newlines and c == "\n"):
+            if only_between_cjk and not _between_cjk(text, i, start, end):
+                chars.append(c)
+                offs.append(i)
+            continue
+        chars.append(c)
+        offs.append(i)
+    return Compact("".join(chars), offs, end)
+
+
+def _between_cjk(text: str, i: int, lo: int, hi: int) -> bool:
+    a = i - 1
+    while a >= lo and text[a] in " \t":
+        a -= 1
+    b = i + 1
+    while b < hi and text[b] in " \t":
+        b += 1
+    if a < lo or b >= hi:
+        return True
+    left, right = text[a], text[b]
+    return not (left.isascii() and left.isalpha() and right.isascii() and right.isalpha())
+
+
+def clean(text: str) -> str:
+    """Display form of a raw span: wraps joined, spaces around Chinese removed."""
+    lines = [ln.strip() for ln in text.replace("\r", "").split("\n")]
+    out = ""
+    for ln in lines:
+        if not ln:
+            continue
+        if out and not (out[-1].isascii() and ln[0].isascii() and out[-1].isalnum() and ln[0].isalnum()):
+            out += ln
+        elif out:
+            out += " " + ln
+        else:
+            out = ln
+    out = regex.sub(r"(?<=[\p{Han}\p{P}\d])[ \t\u3000]+(?=[\p{Han}\p{P}\d])", "", out)
+    out = regex.sub(r"(?<=[\p{Han}])[ \t\u3000]+|[ \t\u3000]+(?=[\p{Han}])", "", out)
+    return out
+
+
+@dataclass
+class Line:
+    start: int
+    end: int  # excludes the line break
+
+    def text(self, s: str) -> str:
+        return s[self.start:self.end]
+
+
+@dataclass
+class Paragraph:
+    start: int
+    end: int
+    lines: list[Line] = field(default_factory=list)
+
+
+def split_lines(raw: str) -> list[Line]:
+    lines, pos = [], 0
+    for piece in raw.split("\n"):
+        end = pos + len(piece)
+        stop = end - 1 if piece.endswith("\r") else end
+        lines.append(Line(pos, stop))
+        pos = end + 1
+    return lines
+
+
+def typical_width(view: str, lines: list[Line]) -> int:
+    """The width of a full line of running text: where PDF extraction wraps."""
+    widths = [len(compact(view, ln.start, ln.end).text) for ln in lines]
+    widths = [w for w in widths if w >= 12 and "\t" not in view]
+    if len(widths) < 3:
+        return 10 ** 6
+    high = sorted(widths)[len(widths) // 2:]
+    return int(statistics.median(high))
+
+
+def is_wrapped(view: str, line: Line, width: int) -> bool:
+    """Does this line break in the middle of a sentence (a PDF hard wrap)?"""
+    text = view[line.start:line.end]
+    if "\t" in text:
+        return False
+    body = compact(view, line.start, line.end).text
+    if not body or body[-1] in SENTENCE_END:
+        return False
+    if regex.search(r"\s{3,}\S", text.strip()):  # space-aligned columns
+        return False
+    return len(body) >= max(12, int(width * 0.8))
+
+
+def paragraphs(view: str, lines: list[Line]) -> list[Paragraph]:
+    width = typical_width(view, lines)
+    paras: list[Paragraph] = []
+    current: Paragraph | None = None
+    joining = False
+    for ln in lines:
+        blank = not view[ln.start:ln.end].strip()
+        if blank:
+            if current is not None and not joining:
+                paras.append(current)
+                current = None
+            continue
+        if current is None:
+            current = Paragraph(ln.start, ln.end, [ln])
+        elif joining:
+            current.end = ln.end
+            current.lines.append(ln)
+        else:
+            paras.append(current)
+            current = Paragraph(ln.start, ln.end, [ln])
+        joining = is_wrapped(view, ln, width)
+    if current is not None:
+        paras.append(current)
+    return paras
+
+
+@register("normalise")
+def make_normalise():
+    def normalise(doc: Document) -> Document:
+        view = fold(doc.raw)
+        lines = split_lines(doc.raw)
+        doc.work["view"] = view
+        doc.work["lines"] = lines
+        doc.work["paragraphs"] = paragraphs(view, lines)
+        doc.work["traditional"] = view != "".join(fold_char(c) for c in doc.raw)
+        return doc
+    return normalise

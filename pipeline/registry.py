@@ -1,0 +1,47 @@
+"""Stage registry, in the manner of spaCy's component factories.
+
+A stage is a callable `stage(doc) -> doc` with one job.  Modules register a
+factory under a name with `@register("name")`; `configs/pipeline.toml` lists the
+names in the order they run, so a stage can be replaced or added without
+touching the others.
+"""
+from __future__ import annotations
+
+import importlib
+from typing import Callable
+
+from . import config
+from .model import Document
+
+Stage = Callable[[Document], Document]
+FACTORIES: dict[str, Callable[[], Stage]] = {}
+
+# modules that register the built-in stages when imported
+BUILTIN_MODULES = ["normalise", "segment", "tables", "elements", "entities", "commitments", "checks"]
+
+
+def register(name: str):
+    def wrap(factory: Callable[[], Stage]):
+        FACTORIES[name] = factory
+        return factory
+    return wrap
+
+
+def _import_builtins() -> None:
+    for mod in BUILTIN_MODULES:
+        try:
+            importlib.import_module(f"pipeline.{mod}")
+        except ModuleNotFoundError as exc:  # a stage module not written yet
+            if exc.name != f"pipeline.{mod}":
+                raise
+
+
+def build(names: list[str] | None = None) -> list[tuple[str, Stage]]:
+    """The configured stages, instantiated, as (name, callable) pairs."""
+    _import_builtins()
+    if names is None:
+        names = config.load("pipeline")["stages"]
+    missing = [n for n in names if n not in FACTORIES]
+    if missing:
+        raise KeyError(f"unknown stage(s) {missing}; registered: {sorted(FACTORIES)}")
+    return [(n, FACTORIES[n]()) for n in names]

@@ -1,0 +1,33 @@
+"""Writers: documents.jsonl and errors.jsonl, one whole line at a time."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+
+def dumps(obj: dict) -> str:
+    return json.dumps(obj, ensure_ascii=False, separators=(", ", ": "))
+
+
+class JsonlWriter:
+    """Appends one JSON object per line; each line is flushed whole."""
+
+    def __init__(self, path: Path, append: bool = False):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.fh = open(self.path, "a" if append else "w", encoding="utf-8")
+        self.count = 0
+
+    def write(self, obj: dict) -> None:
+        self.fh.write(dumps(obj) + "\n")
+        self.fh.flush()
+        self.count += 1
+
+    def close(self) -> None:
+        self.fh.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
