@@ -33,7 +33,6 @@ DOCUMENT_SCHEMA = {
         "sections": {"type": "array", "items": {
             "type": "object",
             "required": ["id", "type", "start", "end", "heading", "speaker", "related", "text"],
-            "additionalProperties": False,
             "properties": {
                 "id": {"type": "string", "pattern": "^s[0-9]+$"},
                 "type": {"enum": SECTION_TYPES},
