@@ -12,11 +12,11 @@
 """
 from __future__ import annotations
 
-import statistics
 from dataclasses import dataclass, field
 
 import regex
 
+from . import config
 from .model import Document
 from .registry import register
 
@@ -158,8 +158,7 @@ def typical_width(view: str, lines: list[Line]) -> int:
     widths = [w for w in widths if w >= 12 and "\t" not in view]
     if len(widths) < 3:
         return 10 ** 6
-    high = sorted(widths)[len(widths) // 2:]
-    return int(statistics.median(high))
+    return sorted(widths)[int(len(widths) * 0.9)]
 
 
 def is_wrapped(view: str, line: Line, width: int) -> bool:
@@ -168,11 +167,27 @@ def is_wrapped(view: str, line: Line, width: int) -> bool:
     if "\t" in text:
         return False
     body = compact(view, line.start, line.end).text
-    if not body or body[-1] in SENTENCE_END:
+    if not body or body[-1] in SENTENCE_END or body[-2:-1] in SENTENCE_END and body[-1] in "”’\"'":
         return False
-    if regex.search(r"\s{3,}\S", text.strip()):  # space-aligned columns
+    if regex.search(r"\s{3,}\S", text.strip()) or _COMPLETE_LINE.search(body):
         return False
-    return len(body) >= max(12, int(width * 0.8))
+    tokens = text.split()
+    if len(tokens) >= 3 and tokens[0].isdigit() and any(_NUMBER.match(t) for t in tokens[2:]):
+        return False  # a row of a space-separated table
+    if len(body) >= 40:
+        return True
+    if not max(12, int(width * 0.9)) <= len(body) <= width * 1.15 + 2:
+        return False
+    # a full-width line that is a unit's name (a list of names) is complete
+    return not (_NAME_END.search(body) and not regex.search(r"[，,。、；;：:]", body))
+
+
+_NAME_END = regex.compile("(" + "|".join(config.load("sections")["wrap"]["name_endings"]) + ")$")
+_NUMBER = regex.compile(r"^\d+(\.\d+)?$")
+# a line that ends a block even without punctuation: a date, an 印发 line
+_COMPLETE_LINE = regex.compile(r"(\d+日|印发|\d{4}-\d{1,2}-\d{1,2})$")
+# a line that starts a new block: a news lead, a numbered heading, a bullet
+_BLOCK_START = regex.compile(r"^\s*(本报讯|\S{2,8}讯\s|[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）]|■|•)")
 
 
 def paragraphs(view: str, lines: list[Line]) -> list[Paragraph]:
@@ -187,6 +202,8 @@ def paragraphs(view: str, lines: list[Line]) -> list[Paragraph]:
                 paras.append(current)
                 current = None
             continue
+        if joining and _BLOCK_START.match(view[ln.start:ln.end]):
+            joining = False
         if current is None:
             current = Paragraph(ln.start, ln.end, [ln])
         elif joining:

@@ -1,12 +1,551 @@
-"""Stage 'segment' (being built)."""
+"""Segment: cut the whole text into consecutive sections that tile it, and type them.
+
+The text is first cut into units (the paragraphs of the normalised view, split
+further where a line carries two things).  Each unit gets local features from
+the cues of configs/sections.toml; a pass that knows the genre (notice,
+newspaper, standalone speech) then labels the units in reading order, and
+consecutive units of one kind become one section.  Every section runs from its
+first unit to the start of the next section, so the sections tile the raw text.
+"""
 from __future__ import annotations
 
-from .model import Document
+import collections
+import functools
+import re
+from dataclasses import dataclass, field
+
+import regex
+
+from . import config
+from .model import Document, Section
+from .normalise import clean, compact
 from .registry import register
+
+
+@functools.lru_cache(maxsize=1)
+def cues() -> dict:
+    """configs/sections.toml with every pattern list compiled into one regex."""
+    def comp(value):
+        if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
+            return regex.compile("|".join(f"(?:{v})" for v in value))
+        if isinstance(value, dict):
+            return {k: comp(v) if k not in ("bullets", "header_words") else v for k, v in value.items()}
+        return value
+    return {k: comp(v) for k, v in config.load("sections").items()}
+
+
+@functools.lru_cache(maxsize=1)
+def topic_terms() -> tuple[dict, float, float]:
+    t = config.load("topics")
+    return t["terms"], float(t["threshold"]), float(t["min_total"])
+
+
+@dataclass
+class Unit:
+    start: int          # raw offset of the first character that belongs to the unit
+    end: int            # raw offset after its last non-blank character
+    flat: str           # folded text, lines joined, runs of spaces folded to one
+    text: str           # folded text with all whitespace removed
+    first_line: str     # raw first line (indentation kept)
+    n_lines: int
+    label: str | None = None
+    new: bool = False   # starts a new section even after a unit of the same label
+    speaker: str | None = None
+    heading: str | None = None
+    article: int | None = None
+    props: set = field(default_factory=set)
+
+
+# ---------------------------------------------------------------- units
+
+def make_units(doc: Document) -> list[Unit]:
+    view, raw = doc.work["view"], doc.raw
+    c = cues()
+    bullets = tuple(c["furniture"]["bullets"])
+    units: list[Unit] = []
+    for p in doc.work["paragraphs"]:
+        start = p.start
+        while start < p.end and (view[start].isspace() or view[start] in bullets):
+            start += 1
+        if start >= p.end:
+            continue
+        pieces = [(start, p.end)]
+        m = c["furniture"]["split_after"].search(view, start, p.end)
+        if m and m.end() < p.end and view[m.end():p.end].strip():
+            nxt = m.end()
+            while view[nxt].isspace():
+                nxt += 1
+            pieces = [(start, m.end()), (nxt, p.end)]
+        for a, b in pieces:
+            units.append(_unit(raw, view, a, b))
+    return units
+
+
+def _unit(raw: str, view: str, a: int, b: int) -> Unit:
+    while b > a and view[b - 1].isspace():
+        b -= 1
+    seg = view[a:b]
+    flat = re.sub(r"[ \t\u3000]+", " ", seg.replace("\r", "").replace("\n", "")).strip()
+    line_start = raw.rfind("\n", 0, a) + 1
+    line_end = raw.find("\n", a)
+    first = raw[line_start: line_end if line_end >= 0 else len(raw)]
+    return Unit(a, b, flat, compact(seg).text, first, seg.count("\n") + 1)
+
+
+# ---------------------------------------------------------------- local features
+
+NUM = regex.compile(r"^[-+]?\d+(\.\d+)?%?$")
+SENTENCE = regex.compile(r"[。！？!?；;]")
+ORG_LIKE = regex.compile(r"^[\p{Han}\w()（）·\-*]{2,40}$")
+
+
+def cells_of(u: Unit) -> list[str]:
+    line = u.first_line.strip("\r")
+    if "\t" in line:
+        return [x.strip() for x in line.split("\t")]
+    if "|" in line:
+        return [x.strip() for x in line.strip().strip("|").split("|")]
+    return [x for x in re.split(r"\s{2,}", line.strip()) if x] if re.search(r"\S\s{2,}\S", line) else line.split()
+
+
+def is_header_row(cells: list[str]) -> bool:
+    words = cues()["table"]["header_words"]
+    filled = [compact(x).text for x in cells if x.strip()]
+    if len(filled) < 2 or any(NUM.match(x) or len(x) > 12 or SENTENCE.search(x) for x in filled):
+        return False
+    hits = sum(any(w in x for w in words) for x in filled)
+    return hits >= max(2, len(filled) // 2)
+
+
+def table_features(u: Unit) -> None:
+    c = cues()["table"]
+    line = u.first_line
+    if u.n_lines == 1 and "\t" in line and len([x for x in line.split("\t") if x.strip()]) >= 1:
+        u.props.add("row")
+    elif u.n_lines == 1 and (line.rstrip().endswith("|") or line.lstrip().startswith("|")):
+        u.props.add("row")
+    elif u.n_lines == 1 and re.search(r"\S {2,}\S", line.strip()) and len(u.text) <= 60 \
+            and not SENTENCE.search(u.text):
+        u.props.add("row")
+    elif u.n_lines == 1 and not SENTENCE.search(u.text):
+        cells = line.split()
+        nums = sum(bool(NUM.match(x)) for x in cells)
+        if len(cells) >= 3 and nums >= 1 and (NUM.match(cells[0]) or nums >= 2):
+            u.props.add("row")
+    if c["rank_item"].search(u.flat):
+        u.props.add("row")
+        u.props.add("rank_item")
+    if "row" in u.props or u.n_lines == 1:
+        if is_header_row(cells_of(u)):
+            u.props.update({"row", "header"})
+
+
+def local_features(u: Unit) -> None:
+    c = cues()
+    f, n = u.flat, c["notice"]
+    if c["furniture"]["other"].search(f):
+        u.props.add("furniture")
+    if c["furniture"]["masthead"].search(f):
+        u.props.add("masthead")
+    if c["caption"]["patterns"].search(f) and len(u.text) <= 120:
+        u.props.add("caption")
+    if c["byline"]["patterns"].search(f):
+        u.props.add("byline")
+    if n["date_line"].search(u.text):
+        u.props.add("date")
+    if n["colophon"].search(f):
+        u.props.add("colophon")
+    if n["attachment"].search(f):
+        u.props.add("attachment")
+    if n["doc_number"].search(u.text):
+        u.props.add("doc_number")
+    if n["metadata"].search(f):
+        u.props.add("metadata")
+    if n["recipients"].search(u.text) and len(u.text) <= 120 and not u.text.startswith("尊敬"):
+        u.props.add("recipients")
+    if n["title"].search(u.text) and len(u.text) <= 80 and not SENTENCE.search(u.text):
+        u.props.add("title")
+    if len(u.first_line) - len(u.first_line.lstrip()) >= n["indent_signature"] and len(u.text) <= 30:
+        u.props.add("right_aligned")
+    if c["speech"]["heading"].search(u.text) and len(u.text) <= 60:
+        u.props.add("speech_heading")
+    if len(u.text) <= c["name_list"]["max_len"] and ORG_LIKE.match(u.text) and not NUM.match(u.text):
+        u.props.add("name")
+    if c["name_list"]["heading"].search(u.text):
+        u.props.add("verdict_heading")
+    if c["table"]["note"].search(f):
+        u.props.add("note")
+    if c["newspaper"]["lead"].search(f):
+        u.props.add("lead")
+    if _is_debris(u):
+        u.props.add("debris")
+    table_features(u)
+
+
+def _is_debris(u: Unit) -> bool:
+    tokens = u.flat.split()
+    if len(tokens) < cues()["noise"]["debris_min_tokens"]:
+        return False
+    singles = sum(len(t) == 1 and bool(regex.match(r"\p{Han}", t)) for t in tokens)
+    return singles >= 2 and len(u.text) <= 30 and not SENTENCE.search(u.text)
+
+
+# ---------------------------------------------------------------- genre
+
+def detect_genre(units: list[Unit]) -> str:
+    g = cues()["genre"]
+    top = units[:8]
+    notice_top = sum(bool(g["notice"].search(u.text)) or "recipients" in u.props or "metadata" in u.props
+                     for u in top)
+    news = sum(bool(g["newspaper"].search(u.flat)) or "caption" in u.props or "lead" in u.props for u in units)
+    speech = sum(bool(g["speech"].search(u.text)) for u in units[:6])
+    if speech and notice_top <= 1 and news <= 1 and not any("doc_number" in u.props for u in top):
+        return "other"
+    if notice_top >= 2 or any("doc_number" in u.props or "metadata" in u.props for u in top):
+        return "notice"
+    if news >= 1:
+        return "newspaper"
+    if notice_top >= 1:
+        return "notice"
+    return "other"
+
+
+# ---------------------------------------------------------------- labelling
+
+def label_tables(units: list[Unit]) -> None:
+    """Runs of table rows become `table`; titles above them, notes below them."""
+    i, n = 0, len(units)
+    while i < n:
+        u = units[i]
+        if "row" not in u.props or u.label:
+            if _flattened_table_at(units, i):
+                j = i
+                while j < n and _cell_like(units[j]) and not units[j].label:
+                    units[j].label = "table"
+                    j += 1
+                units[i].new = True
+                _label_titles(units, i)
+                i = j
+                continue
+            i += 1
+            continue
+        # a single row-like line is a table only next to another row or under a header
+        j = i
+        while j < n and ("row" in units[j].props) and not units[j].label:
+            j += 1
+        if j - i < 2 and "header" not in u.props and "rank_item" not in u.props:
+            i += 1
+            continue
+        first_header = None
+        for k in range(i, j):
+            units[k].label = "table"
+            if "header" in units[k].props and "header" not in units[k - 1].props:
+                if first_header is None or units[k].text != first_header:
+                    units[k].new = True  # a new header row opens a new table
+                if first_header is None:
+                    first_header = units[k].text
+        units[i].new = True
+        # a group label such as 农村组: heads the rows that follow it
+        if i > 0 and "rank_item" in u.props and not units[i - 1].label and cues()["table"]["rank_item"].search(units[i - 1].flat):
+            units[i - 1].label = "table"
+        _label_titles(units, i)
+        # notes right under the table
+        k = j
+        while k < n and not units[k].label and ("note" in units[k].props):
+            units[k].label = "table_note"
+            k += 1
+        i = j
+
+
+def _cell_like(u: Unit) -> bool:
+    return u.n_lines == 1 and len(u.text) <= 12 and not SENTENCE.search(u.text) and "furniture" not in u.props \
+        and "attachment" not in u.props
+
+
+def _flattened_table_at(units: list[Unit], i: int) -> bool:
+    """A table printed one cell per line: a header cell then a run of short cells, many numeric."""
+    words = cues()["table"]["header_words"]
+    if not any(units[i].text == w for w in words):
+        return False
+    run = []
+    for u in units[i:i + 40]:
+        if not _cell_like(u) or u.label:
+            break
+        run.append(u)
+    nums = sum(bool(NUM.match(u.text)) for u in run)
+    return len(run) >= 8 and nums >= len(run) * 0.3
+
+
+def _label_titles(units: list[Unit], i: int) -> None:
+    max_len = cues()["table"]["max_title_len"]
+    k = i - 1
+    taken = 0
+    while k >= 0 and taken < 4:
+        t = units[k]
+        if t.label and t.label != "table_title":
+            break
+        if t.label == "table_title":
+            k -= 1
+            continue
+        if len(t.text) > max_len or SENTENCE.search(t.text) or t.props & {"date", "recipients", "furniture",
+                                                                           "caption", "attachment", "colophon"}:
+            break
+        if t.text.endswith(("：", ":")) and "verdict_heading" not in t.props and not regex.match(r"^[一二三四五六七八九十]+[、.]", t.text):
+            break
+        t.label = "table_title"
+        t.new = True
+        taken += 1
+        k -= 1
+
+
+def label_signature(units: list[Unit]) -> None:
+    for i, u in enumerate(units):
+        if u.label:
+            continue
+        if "date" in u.props or "colophon" in u.props or "right_aligned" in u.props:
+            u.label = "signature"
+            k = i - 1
+            while k >= 0 and not units[k].label and "name" in units[k].props and k >= i - 3 \
+                    and "title" not in units[k].props:
+                units[k].label = "signature"
+                k -= 1
+    # consecutive signature units form one section; mark the first
+    for i, u in enumerate(units):
+        if u.label == "signature" and (i == 0 or units[i - 1].label != "signature"):
+            u.new = True
+
+
+def label_name_lists(units: list[Unit]) -> None:
+    min_lines = cues()["name_list"]["min_lines"]
+    i, n = 0, len(units)
+    while i < n:
+        heading = "verdict_heading" in units[i].props and not units[i].label
+        j = i + 1 if heading else i
+        k = j
+        while k < n and not units[k].label and "name" in units[k].props and "title" not in units[k].props \
+                and "speech_heading" not in units[k].props:
+            k += 1
+        if (heading and k > j) or k - j >= min_lines:
+            for u in units[i:k]:
+                u.label = "name_list"
+            units[i].new = True
+            i = k
+        else:
+            i += 1
+
+
+def label_furniture(units: list[Unit], doc: Document) -> None:
+    for u in units:
+        if "furniture" in u.props or "debris" in u.props:
+            u.label = "other"
+            u.new = True
+            if "debris" in u.props:
+                doc.flag("ocr_noise", f"OCR debris: {u.flat[:30]}", u.start, u.end)
+        elif "masthead" in u.props:
+            u.label = "masthead"
+        elif "caption" in u.props:
+            u.label, u.new = "caption", True
+        elif "byline" in u.props:
+            u.label, u.new = "byline", True
+
+
+def label_notice(units: list[Unit]) -> None:
+    # the head: everything before the first paragraph of running text
+    for u in units:
+        if u.label in ("other", "masthead"):
+            continue
+        if u.label:
+            break
+        head_like = u.props & {"title", "doc_number", "recipients", "metadata"} or \
+            (len(u.text) <= 60 and not SENTENCE.search(u.text) and "date" not in u.props)
+        if not head_like:
+            break
+        u.label = "notice_header"
+        if "recipients" in u.props:
+            break
+    label_attachments(units)
+    label_pledges(units)
+    for u in units:
+        if not u.label:
+            u.label = "notice_body"
+
+
+def label_attachments(units: list[Unit]) -> None:
+    i, n = 0, len(units)
+    while i < n:
+        u = units[i]
+        if u.label or "attachment" not in u.props:
+            i += 1
+            continue
+        u.label, u.new = "attachment_list", True
+        k = i + 1
+        while k < n and not units[k].label and regex.match(r"^\**\d+[.、．]", units[k].text) and len(units[k].text) <= 80:
+            units[k].label = "attachment_list"
+            k += 1
+        i = k
+
+
+def label_pledges(units: list[Unit]) -> None:
+    """After a heading such as `…推进会上的表态发言(摘要)`, speakers on lines of their own."""
+    c = cues()["speech"]
+    active = False
+    speaker = None
+    for u in units:
+        if u.label and u.label not in ("notice_body",):
+            if active and u.label in ("table", "table_title", "signature"):
+                active = False
+            continue
+        if "speech_heading" in u.props and not SENTENCE.search(u.text):
+            active, speaker = True, None
+            u.label, u.new = "pledge_speech", True
+            continue
+        if not active:
+            continue
+        m = c["lead"].search(u.text)
+        if "name" in u.props and len(u.text) <= 20 or m:
+            speaker = m.group("speaker") if m else u.text
+            u.new = True
+        u.label, u.speaker = "pledge_speech", speaker
+
+
+def label_speech(units: list[Unit], doc: Document) -> None:
+    speaker = speech_speaker(doc)
+    first = True
+    for u in units:
+        if u.label:
+            first = True
+            continue
+        u.label, u.speaker, u.new = "pledge_speech", speaker, first
+        first = False
+
+
+def speech_speaker(doc: Document) -> str | None:
+    m = cues()["speech"]["self_reference"].search(doc.work["view"])
+    return m.group("speaker") if m else None
+
+
+def label_newspaper(units: list[Unit]) -> None:
+    label_attachments(units)
+    max_len = cues()["newspaper"]["max_headline_len"]
+    article, heading = 0, None
+    n = len(units)
+    i = 0
+    while i < n:
+        u = units[i]
+        if u.label:
+            u.article = article if u.label in ("table", "table_title", "table_note", "attachment_list") else u.article
+            i += 1
+            continue
+        nxt = next((v for v in units[i + 1:] if v.label not in ("other", "masthead", "caption")), None)
+        if _headline(u, max_len) and nxt is not None and not nxt.label:
+            block = [u]
+            if _headline(nxt, max_len) and units.index(nxt) + 1 < n:
+                after = next((v for v in units[units.index(nxt) + 1:] if v.label not in ("other", "caption")), None)
+                if after is not None and (not _headline(after, max_len) or "lead" in after.props):
+                    block.append(nxt)
+            article += 1
+            heading = block[-1].flat
+            for b in block:
+                b.label, b.article, b.heading = "news", article, heading
+            u.new = True
+            i = units.index(block[-1]) + 1
+            continue
+        u.label, u.article, u.heading, u.new = "news", article, heading, True
+        i += 1
+
+
+def _headline(u: Unit, max_len: int) -> bool:
+    return (len(u.text) <= max_len and not u.text.endswith(("。", "，", ",", "；", "：", ":"))
+            and "。" not in u.text[:-1] and not u.props & {"caption", "date", "lead", "row", "attachment"}
+            and u.n_lines <= 2)
+
+
+def assign_relatedness(units: list[Unit]) -> None:
+    terms, threshold, min_total = topic_terms()
+    texts = collections.defaultdict(str)
+    for u in units:
+        if u.label == "news" or u.article is not None:
+            texts[u.article] += u.text
+    related = {}
+    for art, text in texts.items():
+        score = sum(w * text.count(t) for t, w in terms.items())
+        related[art] = score >= min_total or (text and score * 100 / len(text) >= threshold)
+    for u in units:
+        if u.label == "news":
+            u.label = "news" if related.get(u.article, True) else "unrelated_news"
+
+
+# ---------------------------------------------------------------- flags
+
+def flag_duplicates(units: list[Unit], doc: Document) -> None:
+    min_chars = cues()["duplicates"]["min_chars"]
+    seen: dict[str, Unit] = {}
+    for u in units:
+        if len(u.text) < min_chars:
+            continue
+        if u.text in seen:
+            doc.flag("duplicate_paragraph", f"paragraph printed twice (first at {seen[u.text].start})", u.start, u.end)
+        else:
+            seen[u.text] = u
+
+
+def flag_noise(units: list[Unit], doc: Document) -> None:
+    spam = cues()["noise"]["spam"]
+    view = doc.work["view"]
+    for u in units:
+        for m in spam.finditer(view, u.start, u.end):
+            doc.flag("ocr_noise", f"spam spliced into the text: {m.group()}", m.start(), m.end())
+        if u.label == "table" and u.n_lines == 1 and u.text and not regex.search(r"[\p{Han}\w]", u.text):
+            doc.flag("ocr_noise", f"damaged table cell: {u.flat}", u.start, u.end)
+
+
+# ---------------------------------------------------------------- sections
+
+def build_sections(doc: Document, units: list[Unit]) -> list[Section]:
+    sections: list[Section] = []
+    groups: list[list[Unit]] = []
+    for u in units:
+        prev = groups[-1][-1] if groups else None
+        if prev is None or u.new or u.label != prev.label or u.speaker != prev.speaker:
+            groups.append([u])
+        else:
+            groups[-1].append(u)
+    raw = doc.raw
+    for n, g in enumerate(groups):
+        start = 0 if n == 0 else g[0].start
+        end = groups[n + 1][0].start if n + 1 < len(groups) else len(raw)
+        sections.append(Section(
+            id=f"s{n + 1}", type=g[0].label, start=start, end=end,
+            heading=g[0].heading, speaker=g[0].speaker,
+            related=(True if g[0].label == "news" else False if g[0].label == "unrelated_news" else None),
+            text=clean(raw[g[0].start:g[-1].end])))
+    if not sections and raw:
+        sections.append(Section("s1", "other", 0, len(raw), text=clean(raw)))
+    return sections
 
 
 @register("segment")
 def make_segment():
     def segment(doc: Document) -> Document:
+        units = make_units(doc)
+        for u in units:
+            local_features(u)
+        doc.genre = detect_genre(units)
+        label_furniture(units, doc)
+        if doc.genre == "other":
+            label_speech(units, doc)
+        else:
+            label_tables(units)
+            label_signature(units)
+            label_name_lists(units)
+            if doc.genre == "notice":
+                label_notice(units)
+            else:
+                label_newspaper(units)
+                assign_relatedness(units)
+        flag_duplicates(units, doc)
+        flag_noise(units, doc)
+        doc.work["units"] = units
+        doc.sections = build_sections(doc, units)
         return doc
     return segment
