@@ -10,6 +10,7 @@ import click
 
 from . import __version__
 from .reader import discover
+from .reader import ENV_MAX_BYTES, ENV_MAX_LINE_LENGTH, override_limit
 from .runner import Pipeline, run
 from .writer import JsonlWriter
 
@@ -36,6 +37,14 @@ def main():
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary.")
 @click.option("--debug-log", type=click.Path(dir_okay=False),
               help="Write tracebacks of documents that failed inside a stage to this file.")
+@click.option("--max-bytes", type=click.IntRange(min=1), envvar=ENV_MAX_BYTES, show_envvar=True,
+              expose_value=False, callback=lambda ctx, param, value: override_limit(ENV_MAX_BYTES, value),
+              help="Largest input file, in bytes; a larger one becomes a `too_large` error "
+                   "(default: max_bytes in configs/limits.toml).")
+@click.option("--max-line-length", type=click.IntRange(min=1), envvar=ENV_MAX_LINE_LENGTH, show_envvar=True,
+              expose_value=False, callback=lambda ctx, param, value: override_limit(ENV_MAX_LINE_LENGTH, value),
+              help="Longest line, in characters; a file with a longer one becomes a `too_large` error "
+                   "(default: max_line_length in configs/limits.toml).")
 def run_command(inputs, out_dir, quiet, debug_log):
     """Structure INPUTS (files, or folders searched recursively for *.txt).
 
@@ -44,6 +53,16 @@ def run_command(inputs, out_dir, quiet, debug_log):
       documents.jsonl  one JSON object per document (the contract: SCHEMA.md)
       errors.jsonl     one line per input that could not become a document,
                        with `source`, a stable `code` and a `message`
+
+    \b
+    Error codes (errors.jsonl):
+      unreadable   missing, a folder, a broken or looping link, no permission
+      too_large    over --max-bytes, or a line over --max-line-length
+      empty        no bytes, or only whitespace
+      binary       another format (PDF, Office, image, archive) or NUL bytes
+      undecodable  not UTF-8, UTF-16/32 with a byte-order mark, GB18030/GBK/GB2312
+      internal     a stage failed on this document (the message names it;
+                   the traceback goes to --debug-log)
 
     \b
     Exit status:
