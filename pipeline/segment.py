@@ -77,7 +77,11 @@ def make_units(doc: Document) -> list[Unit]:
                 nxt += 1
             pieces = [(start, m.end()), (nxt, p.end)]
         for a, b in pieces:
-            units.append(_unit(raw, view, a, b))
+            u = _unit(raw, view, a, b)
+            if a != p.start and c["furniture"]["other"].search(u.flat):
+                # furniture keeps its bullet
+                u.start = next(i for i in range(p.start, b) if not view[i].isspace())
+            units.append(u)
     return units
 
 
@@ -96,7 +100,7 @@ def _unit(raw: str, view: str, a: int, b: int) -> Unit:
 
 NUM = regex.compile(r"^[-+]?\d+(\.\d+)?%?$")
 SENTENCE = regex.compile(r"[。！？!?；;]")
-ORG_LIKE = regex.compile(r"^[\p{Han}\w()（）·\-*]{2,40}$")
+ORG_LIKE = regex.compile(r"^[\p{Han}\w()（）·\-*“”\"]{2,40}$")
 
 
 def cells_of(u: Unit) -> list[str]:
@@ -258,8 +262,8 @@ def label_tables(units: list[Unit]) -> None:
 
 
 def _cell_like(u: Unit) -> bool:
-    return u.n_lines == 1 and len(u.text) <= 12 and not SENTENCE.search(u.text) and "furniture" not in u.props \
-        and "attachment" not in u.props
+    return u.n_lines == 1 and len(u.text) <= 12 and not SENTENCE.search(u.text) and "attachment" not in u.props \
+        and ("furniture" not in u.props or NUM.match(u.text))
 
 
 def _flattened_table_at(units: list[Unit], i: int) -> bool:
@@ -287,8 +291,10 @@ def _label_titles(units: list[Unit], i: int) -> None:
         if t.label == "table_title":
             k -= 1
             continue
-        if len(t.text) > max_len or SENTENCE.search(t.text) or t.props & {"date", "recipients", "furniture",
-                                                                           "caption", "attachment", "colophon"}:
+        bare_attachment = regex.match(r"^附(件|表)\d*$", t.text)
+        if len(t.text) > max_len or SENTENCE.search(t.text) or (t.props & {"date", "recipients", "furniture",
+                                                                            "caption", "attachment", "colophon"}
+                                                                 and not bare_attachment):
             break
         if t.text.endswith(("：", ":")) and "verdict_heading" not in t.props and not regex.match(r"^[一二三四五六七八九十]+[、.]", t.text):
             break
@@ -336,6 +342,8 @@ def label_name_lists(units: list[Unit]) -> None:
 
 def label_furniture(units: list[Unit], doc: Document) -> None:
     for u in units:
+        if u.label:
+            continue
         if "furniture" in u.props or "debris" in u.props:
             u.label = "other"
             u.new = True
@@ -531,11 +539,12 @@ def make_segment():
         for u in units:
             local_features(u)
         doc.genre = detect_genre(units)
+        if doc.genre != "other":
+            label_tables(units)
         label_furniture(units, doc)
         if doc.genre == "other":
             label_speech(units, doc)
         else:
-            label_tables(units)
             label_signature(units)
             label_name_lists(units)
             if doc.genre == "notice":
