@@ -1,12 +1,551 @@
-"""Stage 'tables' (being built)."""
+"""Stage 'tables': rebuild results tables from flattened text, one `Record` per row.
+
+A table block (the lines of a `table` section) is first cut into rows of cells, whatever
+the layout: tab-separated, `|`-piped, space-aligned, or flattened one cell per line.  A
+header row gives each column a role (seq, unit, rank, grade, remarks, a score or a count)
+by the cues of configs/tables.toml; a header whose roles repeat (`序号 考核对象 红黄榜`
+five times over) holds several column groups side by side, read group after group.
+Rows of positional layouts (tabs, pipes) map cells by column; rows whose blank cells
+vanished (spaces, one cell per line) map cells by what they look like.
+"""
 from __future__ import annotations
 
-from .model import Document
+from dataclasses import dataclass, field
+
+import cn2an
+import regex
+
+from . import config
+from .model import Document, Record
+from .normalise import Line, clean
 from .registry import register
+
+NUMBER = regex.compile(r"^[-+]?\d+(?:\.\d+)?$")
+NUMERIC_ROLES = ("score", "count")
+
+
+def cfg() -> dict:
+    return config.load("tables")
+
+
+# ---------------------------------------------------------------- cells and rows
+
+@dataclass
+class Cell:
+    text: str    # display text (raw, spaces between Chinese removed)
+    key: str     # folded text without spaces, for matching
+    start: int
+    end: int
+
+    @property
+    def blank(self) -> bool:
+        return not self.key
+
+
+@dataclass
+class RawRow:
+    cells: list[Cell]
+    start: int
+    end: int
+    mode: str  # "pos": cells by column; "cells": whole cells, missing ones dropped; "tokens": split on spaces
+
+
+def make_cell(raw: str, view: str, a: int, b: int) -> Cell:
+    while a < b and view[a].isspace():
+        a += 1
+    while b > a and view[b - 1].isspace():
+        b -= 1
+    return Cell(clean(raw[a:b]), regex.sub(r"\s+", "", view[a:b]), a, b)
+
+
+def split_on(raw: str, view: str, a: int, b: int, sep: str) -> list[Cell]:
+    cells, pos = [], a
+    for i in range(a, b):
+        if view[i] == sep:
+            cells.append(make_cell(raw, view, pos, i))
+            pos = i + 1
+    cells.append(make_cell(raw, view, pos, b))
+    return cells
+
+
+def line_row(raw: str, view: str, line: Line) -> RawRow | None:
+    """One line as a row of cells; None for a blank line."""
+    text = view[line.start:line.end]
+    if not text.strip():
+        return None
+    if "\t" in text:
+        return RawRow(split_on(raw, view, line.start, line.end, "\t"), line.start, line.end, "pos")
+    stripped = text.strip()
+    if stripped.startswith("|") and stripped.count("|") >= 2:
+        cells = split_on(raw, view, line.start, line.end, "|")
+        if cells and cells[0].blank:
+            cells = cells[1:]
+        if cells and cells[-1].blank:
+            cells = cells[:-1]
+        return RawRow(cells, line.start, line.end, "pos")
+    cells = [make_cell(raw, view, line.start + m.start(), line.start + m.end())
+             for m in regex.finditer(r"\S+", text)]
+    return RawRow(cells, line.start, line.end, "tokens")
+
+
+def cell_per_line_rows(raw: str, view: str, lines: list[Line], ncols: int) -> list[RawRow]:
+    """Cells printed one per line (blank lines between them are not cells; a line of
+    spaces is an empty cell), regrouped into rows of `ncols`."""
+    cells = []
+    for ln in lines:
+        text = view[ln.start:ln.end]
+        if text == "" or text.strip() == "|":
+            continue
+        body = text.rstrip()
+        b = ln.start + len(body)
+        if body.endswith("|"):
+            b -= 1
+        cells.append(make_cell(raw, view, ln.start, b) if body.strip() else Cell("", "", ln.start, ln.start))
+    rows = []
+    for i in range(0, len(cells), ncols):
+        chunk = cells[i:i + ncols]
+        filled = [c for c in chunk if not c.blank]
+        if filled:
+            rows.append(RawRow(chunk, filled[0].start, filled[-1].end, "pos"))
+    return rows
+
+
+def piped_cell_rows(raw: str, view: str, lines: list[Line]) -> list[RawRow]:
+    """Cells one per line each ending in ` |`, rows opened by a lone `|` (web tables)."""
+    rows, current = [], None
+    for ln in lines:
+        text = view[ln.start:ln.end].strip()
+        if text == "|":
+            current = []
+            rows.append(current)
+        elif text.endswith("|") and current is not None:
+            body = view[ln.start:ln.end].rstrip()
+            current.append(make_cell(raw, view, ln.start, ln.start + len(body) - 1))
+        elif text:
+            current = None  # the table has ended
+    out = []
+    for cells in rows:
+        filled = [c for c in cells if not c.blank]
+        if filled:
+            out.append(RawRow(cells, filled[0].start, filled[-1].end, "cells"))
+    return out
+
+
+# ---------------------------------------------------------------- header
+
+def role_of(key: str) -> str | None:
+    h = cfg()["header"]
+    k = key.replace(" ", "")
+    for role in ("seq", "rank", "remarks", "count", "score", "grade", "unit"):
+        if any(cue in k for cue in h[role]):
+            return role
+    return None
+
+
+def is_number(key: str) -> bool:
+    return bool(NUMBER.match(key.removesuffix("分")))
+
+
+def to_number(key: str) -> float | None:
+    k = key.removesuffix("分")
+    return float(k) if NUMBER.match(k) else None
+
+
+def to_rank(key: str) -> int | None:
+    if regex.fullmatch(r"\d{1,4}", key):
+        return int(key)
+    m = regex.fullmatch(r"第([一二三四五六七八九十百零〇两\d]+)名?", key)
+    if m:
+        try:
+            return int(cn2an.cn2an(m.group(1), "smart"))
+        except ValueError:
+            return None
+    return None
+
+
+def header_roles(cells: list[Cell]) -> list[str | None] | None:
+    """The roles of a header row's cells, or None when the row is not a header."""
+    keys = [c.key for c in cells]
+    if any(is_number(k) for k in keys if k):
+        return None
+    roles = [role_of(k) if k else None for k in keys]
+    known = [r for r in roles if r]
+    if len(known) < 2 or not ({"unit", "rank", "score"} & set(known)):
+        return None
+    if sum(1 for k, r in zip(keys, roles) if k and not r) > len(known):
+        return None
+    return roles
+
+
+def period(roles: list[str | None], keys: list[str]) -> int:
+    """Width of one column group: the header repeats with this period."""
+    n = len(roles)
+    while n and not keys[n - 1]:
+        n -= 1
+    for p in range(1, n // 2 + 1):
+        if n % p == 0 and "unit" in roles[:p] and all(keys[i] == keys[i % p] for i in range(n)):
+            return p
+    return max(n, 1)
+
+
+# ---------------------------------------------------------------- records
+
+@dataclass
+class Table:
+    headers: list[str]
+    roles: list[str | None]
+    width: int                                   # columns per group
+    labels: dict[int, str] = field(default_factory=dict)   # group index -> 红榜/黑榜 label
+    shares: dict[int, float] = field(default_factory=dict)  # column -> printed share
+    group: str | None = None
+    mode: str = "pos"  # the header's layout: rows of another layout are not data rows
+    records: list[Record] = field(default_factory=list)
+
+    @property
+    def numeric_cols(self) -> list[int]:
+        return [i for i, r in enumerate(self.roles[:self.width]) if r in NUMERIC_ROLES]
+
+    def overall_col(self) -> int | None:
+        cols = [i for i in self.numeric_cols if self.roles[i] == "score"]
+        if len(cols) == 1:
+            return cols[0]
+        for cue in cfg()["header"]["overall"]:
+            for i in cols:
+                if cue in self.headers[i]:
+                    return i
+        return None
+
+
+def unique_headers(keys: list[str]) -> list[str]:
+    out, seen = [], {}
+    for k in keys:
+        seen[k] = seen.get(k, 0) + 1
+        out.append(k if seen[k] == 1 else f"{k}#{seen[k]}")
+    return out
+
+
+def split_marks(text: str) -> tuple[str, list[str]]:
+    symbols = cfg()["marks"]["symbols"]
+    marks = [c for c in text if c in symbols]
+    return "".join(c for c in text if c not in symbols).strip(), marks
+
+
+def grade_words() -> list[str]:
+    return cfg()["grades"]["words"]
+
+
+def is_grade(key: str) -> bool:
+    return key in grade_words()
+
+
+def align(cells: list[Cell], roles: list[str | None], merge_unit: bool) -> dict[int, Cell]:
+    """Map cells whose empty neighbours vanished onto columns, by what each cell looks like."""
+    out: dict[int, Cell] = {}
+    i = 0
+    symbols = cfg()["marks"]["symbols"]
+
+    def plain(k: str) -> bool:
+        return not is_number(k) and not is_grade(k) and not all(c in symbols for c in k)
+
+    for col, role in enumerate(roles):
+        if i >= len(cells):
+            break
+        c = cells[i]
+        if role in ("seq", "rank"):
+            if to_rank(c.key) is not None:
+                out[col] = c
+                i += 1
+        elif role == "unit":
+            j = i
+            while j < len(cells) and plain(cells[j].key) and (merge_unit or j == i):
+                j += 1
+            if j > i:
+                out[col] = Cell("".join(x.text for x in cells[i:j]), "".join(x.key for x in cells[i:j]),
+                                cells[i].start, cells[j - 1].end)
+                i = j
+        elif role in NUMERIC_ROLES:
+            if is_number(c.key):
+                out[col] = c
+                i += 1
+        elif role == "grade":
+            if is_grade(c.key):
+                out[col] = c
+                i += 1
+        elif role == "remarks":
+            out[col] = Cell(" ".join(x.text for x in cells[i:]), "".join(x.key for x in cells[i:]),
+                            c.start, cells[-1].end)
+            i = len(cells)
+        elif plain(c.key):
+            out[col] = c
+            i += 1
+    if i < len(cells):  # marks left at the end of a row without a remarks column
+        rest = "".join(x.key for x in cells[i:])
+        if rest and all(ch in symbols for ch in rest):
+            out[len(roles)] = Cell(rest, rest, cells[i].start, cells[-1].end)
+    return out
+
+
+def record_of(table: Table, cells: dict[int, Cell], group_index: int, legends: dict[str, str]) -> Record | None:
+    roles, headers = table.roles, table.headers
+    unit_col = next((i for i, r in enumerate(roles[:table.width]) if r == "unit"), None)
+    if unit_col is None:  # a header that lost its unit cue: the first text column holds the names
+        unit_col = next((i for i, r in enumerate(roles[:table.width]) if r is None), None)
+    filled = [c for c in cells.values() if not c.blank]
+    if not filled:
+        return None
+    unit_cell = cells.get(unit_col) if unit_col is not None else None
+    unit, marks = split_marks(unit_cell.text) if unit_cell else ("", [])
+    seq = rank = grade = None
+    scores: dict[str, float] = {}
+    for col, c in cells.items():
+        if c.blank or col == unit_col:
+            continue
+        role = roles[col] if col < len(roles) else "remarks"
+        if role == "seq":
+            seq = to_rank(c.key)
+        elif role == "rank":
+            rank = to_rank(c.key)
+        elif role in NUMERIC_ROLES:
+            value = to_number(c.key)
+            if value is not None:
+                scores[headers[col]] = value
+        elif role == "grade":
+            grade = c.text
+        elif role == "remarks":
+            marks += split_marks(c.text)[1]
+    if unit in cfg()["rows"]["totals"] or regex.sub(r"\s", "", unit) in cfg()["rows"]["totals"]:
+        return None
+    if not unit and not scores and rank is None and seq is None:
+        return None
+    if grade is None and group_index in table.labels:
+        grade = table.labels[group_index]
+    overall = table.overall_col()
+    score = scores.get(headers[overall]) if overall is not None else None
+    group = table.labels.get(group_index) or table.group
+    notes = [legends[m] for m in marks if m in legends]
+    return Record(table="", group=group, seq=seq, unit=unit, unit_full=unit, score=score, scores=scores,
+                  rank=rank, grade=grade, marks=marks, notes=notes,
+                  start=min(c.start for c in filled), end=max(c.end for c in filled))
+
+
+# ---------------------------------------------------------------- a block of lines
+
+def legends_of(view: str) -> dict[str, str]:
+    """Mark legends printed anywhere in the document: 在备注处标▲为… -> {"▲": "…"}."""
+    out = {}
+    pattern = regex.compile(cfg()["marks"]["legend"])
+    for line in view.splitlines():
+        m = pattern.search(line.strip())
+        if m and m.group(1) not in out:
+            out[m.group(1)] = m.group(2).strip()
+    return out
+
+
+def is_subheading(text: str) -> bool:
+    return bool(regex.match(cfg()["rows"]["subheading"], text))
+
+
+def parse_block(raw: str, view: str, lines: list[Line], titles: list[str] | None = None,
+                legends: dict[str, str] | None = None) -> list[Table]:
+    """Every table in a block of lines. `titles` are the captions printed before the
+    block: one per table when there are several, else the group of every table."""
+    titles = list(titles or [])
+    legends = legends if legends is not None else legends_of(view)
+    flat = flattened(raw, view, lines)
+    if flat is not None:
+        return flat_tables(flat, titles, legends)
+    tables: list[Table] = []
+    table: Table | None = None
+    pending_labels: dict[int, str] = {}
+    pending_group: str | None = None
+    for line in lines:
+        row = line_row(raw, view, line)
+        if row is None:
+            continue
+        keys = [c.key for c in row.cells]
+        roles = header_roles(row.cells)
+        if roles is not None:
+            if table is not None and [c.key for c in row.cells if c.key] == [h.split("#")[0] for h in table.headers if h]:
+                continue  # the header repeated after a page break
+            width = period(roles, keys)
+            labels = {i // width: lab for i, lab in pending_labels.items()} if pending_labels else {}
+            table = Table(unique_headers(keys), roles, width, labels, mode=row.mode)
+            table.group = pending_group or next_title(titles, tables)
+            pending_labels, pending_group = {}, None
+            tables.append(table)
+            continue
+        filled = [c for c in row.cells if not c.blank]
+        if filled and all(is_grade(c.key) for c in filled) and len(filled) <= 6 and row.mode == "pos":
+            pending_labels = {i: c.text for i, c in enumerate(row.cells) if not c.blank}
+            continue
+        if table is None:
+            continue
+        if row.mode == "pos" and filled and all(regex.match(cfg()["header"]["share"], c.key) for c in filled):
+            for i, c in enumerate(row.cells):
+                if not c.blank:
+                    table.shares[i % table.width] = float(regex.match(cfg()["header"]["share"], c.key).group(1))
+            continue
+        text = clean(raw[line.start:line.end])
+        if row.mode != "pos" and is_subheading(text):
+            pending_group = text
+            table.group = text if not table.records else table.group
+            if table.records:
+                table = Table(table.headers, table.roles, table.width, dict(table.labels), dict(table.shares), text,
+                              table.mode)
+                tables.append(table)
+            continue
+        added = rows_to_records(table, row, legends) if row.mode == table.mode else []
+        if not added and row.mode != "pos" and len(text) <= 40 and not any(is_number(k) for k in keys):
+            pending_group = text  # a caption inside the block
+    return [t for t in tables if t.records]
+
+
+def next_title(titles: list[str], tables: list[Table]) -> str | None:
+    if not titles:
+        return None
+    if len(titles) == 1:
+        return titles[0]
+    return titles[len(tables)] if len(tables) < len(titles) else titles[-1]
+
+
+def rows_to_records(table: Table, row: RawRow, legends: dict[str, str]) -> list[Record]:
+    out = []
+    if row.mode == "pos":
+        w = table.width
+        ngroups = max(1, -(-len(row.cells) // w))
+        for g in range(ngroups):
+            part = {i: c for i, c in enumerate(row.cells[g * w:(g + 1) * w])}
+            rec = record_of(table, part, g, legends)
+            if rec is not None:
+                rec._group_index = g  # type: ignore[attr-defined]
+                out.append(rec)
+    else:
+        cells = align(row.cells, table.roles[:table.width], merge_unit=row.mode == "tokens")
+        rec = record_of(table, cells, 0, legends)
+        has_value = rec is not None and (rec.scores or rec.rank is not None or rec.seq is not None or rec.grade)
+        if rec is not None and rec.unit and has_value:
+            rec._group_index = 0  # type: ignore[attr-defined]
+            out.append(rec)
+    table.records.extend(out)
+    return out
+
+
+# ---------------------------------------------------------------- tables flattened one cell per line
+
+def flattened(raw: str, view: str, lines: list[Line]) -> tuple[list[str], list[str | None], list[RawRow]] | None:
+    """Header and rows of a table printed one cell per line, or None for other layouts."""
+    body = [ln for ln in lines if view[ln.start:ln.end].strip()]
+    if len(body) < 6:
+        return None
+    single = [ln for ln in body if "\t" not in view[ln.start:ln.end].strip()
+              and len(view[ln.start:ln.end].split()) <= 1 or view[ln.start:ln.end].rstrip().endswith("|")]
+    if len(single) < 0.8 * len(body):
+        return None
+    if sum(view[ln.start:ln.end].rstrip().endswith("|") for ln in body) >= 0.6 * len(body):
+        rows = piped_cell_rows(raw, view, lines)
+        if len(rows) < 2:
+            return None
+        head = rows[0]
+        roles = header_roles(head.cells)
+        if roles is None:
+            return None
+        return [c.key for c in head.cells], roles, rows[1:]
+    # plain cells: the header runs from its first cue to the first cell that is a number
+    cells = [make_cell(raw, view, ln.start, ln.end) for ln in body]
+    first = next((i for i, c in enumerate(cells) if role_of(c.key)), None)
+    if first is None:
+        return None
+    n = next((i for i in range(first, len(cells)) if is_number(cells[i].key)), None)
+    if n is None or n - first < 2:
+        return None
+    head = cells[first:n]
+    roles = [role_of(c.key) for c in head]
+    start_line = next(i for i, ln in enumerate(lines) if ln.start >= cells[n].start)
+    rows = cell_per_line_rows(raw, view, lines[start_line:], len(head))
+    return [c.key for c in head], roles, rows
+
+
+def flat_tables(flat, titles: list[str], legends: dict[str, str]) -> list[Table]:
+    keys, roles, rows = flat
+    table = Table(unique_headers(keys), roles, len(roles), group=next_title(titles, []))
+    for row in rows:
+        if row.mode == "cells" and len(row.cells) != len(roles):
+            cells = align(row.cells, roles, merge_unit=False)
+            rec = record_of(table, cells, 0, legends)
+            if rec is not None and rec.unit:
+                table.records.append(rec)
+        else:
+            rows_to_records(table, RawRow(row.cells, row.start, row.end, "pos"), legends)
+    return [table] if table.records else []
+
+
+# ---------------------------------------------------------------- the stage
+
+def section_lines(doc: Document, start: int, end: int) -> list[Line]:
+    return [ln for ln in doc.work["lines"] if ln.start >= start and ln.end <= end]
+
+
+def ordered(table: Table) -> list[Record]:
+    """Rows of side-by-side groups read group after group, then in 序号 / rank order."""
+    recs = sorted(table.records, key=lambda r: getattr(r, "_group_index", 0))
+    if table.width < len(table.headers) and not table.labels:
+        if all(r.seq is not None for r in recs):
+            recs.sort(key=lambda r: r.seq)
+        elif all(r.rank is not None for r in recs):
+            recs.sort(key=lambda r: r.rank)
+    return recs
+
+
+def caption_lines(doc: Document, start: int, end: int) -> list[str]:
+    """The captions of a title section: lines run together form one (a wrapped title),
+    blank lines separate several titles printed together."""
+    out, current = [], ""
+    for ln in section_lines(doc, start, end):
+        text = clean(doc.raw[ln.start:ln.end])
+        if text:
+            current += text
+        elif current:
+            out.append(current)
+            current = ""
+    if current:
+        out.append(current)
+    return out
+
+
+def tables_of(doc: Document) -> list[tuple[str, Table]]:
+    """(section id, table) for every table section, captions taken from the titles before it."""
+    raw, view = doc.raw, doc.work["view"]
+    legends = legends_of(view)
+    out: list[tuple[str, Table]] = []
+    titles: list[str] = []
+    last = None
+    for sec in doc.sections:
+        if sec.type == "table_title":
+            if last == "table":
+                titles = []
+            titles += caption_lines(doc, sec.start, sec.end)
+            if titles and is_subheading(titles[-1]):
+                titles = [titles[-1]]
+            last = "title"
+        elif sec.type == "table":
+            found = parse_block(raw, view, section_lines(doc, sec.start, sec.end), titles, legends)
+            out += [(sec.id, t) for t in found]
+            if len(titles) > 1:
+                titles = titles[len(found):]
+            last = "table"
+    return out
 
 
 @register("tables")
 def make_tables():
     def tables(doc: Document) -> Document:
+        found = tables_of(doc)
+        doc.work["tables"] = found
+        for sid, table in found:
+            for rec in ordered(table):
+                rec.table = sid
+                if hasattr(rec, "_group_index"):
+                    del rec._group_index
+                doc.records.append(rec)
         return doc
     return tables
