@@ -195,14 +195,16 @@ def paragraphs(view: str, lines: list[Line]) -> list[Paragraph]:
     paras: list[Paragraph] = []
     current: Paragraph | None = None
     joining = False
-    for ln in lines:
-        blank = not view[ln.start:ln.end].strip()
-        if blank:
+    texts = [view[ln.start:ln.end] for ln in lines]
+    filled = [i for i, t in enumerate(texts) if t.strip()]
+    following = {a: b for a, b in zip(filled, filled[1:])}
+    for i, ln in enumerate(lines):
+        if not texts[i].strip():
             if current is not None and not joining:
                 paras.append(current)
                 current = None
             continue
-        if joining and _BLOCK_START.match(view[ln.start:ln.end]):
+        if joining and (_BLOCK_START.match(texts[i]) or _is_headline_before_lead(texts, following, i)):
             joining = False
         if current is None:
             current = Paragraph(ln.start, ln.end, [ln])
@@ -216,6 +218,15 @@ def paragraphs(view: str, lines: list[Line]) -> list[Paragraph]:
     if current is not None:
         paras.append(current)
     return paras
+
+
+def _is_headline_before_lead(texts: list[str], following: dict[int, int], i: int) -> bool:
+    """A short line followed by a news lead (本报讯…) is a headline, not the tail of a wrap."""
+    nxt = following.get(i)
+    return nxt is not None and len(texts[i].strip()) <= 60 and bool(_LEAD.match(texts[nxt]))
+
+
+_LEAD = regex.compile(r"^\s*(本报讯|\S{2,8}讯\s)")
 
 
 @register("normalise")

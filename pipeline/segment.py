@@ -447,7 +447,7 @@ def label_newspaper(units: list[Unit]) -> None:
         nxt = next((v for v in units[i + 1:] if v.label not in ("other", "masthead", "caption")), None)
         if _headline(u, max_len) and nxt is not None and not nxt.label:
             block = [u]
-            if _headline(nxt, max_len) and units.index(nxt) + 1 < n:
+            if _headline(nxt, max_len) and units.index(nxt) + 1 < n and u.text.count("、") <= 1:
                 after = next((v for v in units[units.index(nxt) + 1:] if v.label not in ("other", "caption")), None)
                 if after is not None and (not _headline(after, max_len) or "lead" in after.props):
                     block.append(nxt)
