@@ -40,6 +40,11 @@ def topic_terms() -> tuple[dict, float, float]:
     return t["terms"], float(t["threshold"]), float(t["min_total"])
 
 
+@functools.lru_cache(maxsize=1)
+def org_ending():
+    return regex.compile("(" + "|".join(config.load("sections")["wrap"]["name_endings"]) + r")([(（].{1,20}[)）])?$")
+
+
 @dataclass
 class Unit:
     start: int          # raw offset of the first character that belongs to the unit
@@ -175,6 +180,8 @@ def local_features(u: Unit) -> None:
         u.props.add("speech_heading")
     if len(u.text) <= c["name_list"]["max_len"] and ORG_LIKE.match(u.text) and not NUM.match(u.text):
         u.props.add("name")
+        if org_ending().search(u.text):
+            u.props.add("org")
     if c["name_list"]["heading"].search(u.text):
         u.props.add("verdict_heading")
     if c["table"]["note"].search(f):
@@ -328,7 +335,7 @@ def label_name_lists(units: list[Unit]) -> None:
         heading = "verdict_heading" in units[i].props and not units[i].label
         j = i + 1 if heading else i
         k = j
-        while k < n and not units[k].label and "name" in units[k].props and "title" not in units[k].props \
+        while k < n and not units[k].label and "org" in units[k].props and "title" not in units[k].props \
                 and "speech_heading" not in units[k].props:
             k += 1
         if (heading and k > j) or k - j >= min_lines:
@@ -410,7 +417,7 @@ def label_pledges(units: list[Unit]) -> None:
         if not active:
             continue
         m = c["lead"].search(u.text)
-        if "name" in u.props and len(u.text) <= 20 or m:
+        if "org" in u.props and len(u.text) <= 20 or m:
             speaker = m.group("speaker") if m else u.text
             u.new = True
         u.label, u.speaker = "pledge_speech", speaker
