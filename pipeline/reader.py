@@ -61,6 +61,10 @@ CONTROL_BYTES = bytes([*range(0x00, 0x09), *range(0x0E, 0x20), 0x7F])
 GB_FAMILY = ["gb2312", "gbk", "gb18030"]
 
 
+# the stable codes of errors.jsonl: the reader's, and the runner's `internal`
+ERROR_CODES = ("unreadable", "too_large", "empty", "binary", "undecodable", "internal")
+
+
 class InputError(Exception):
     def __init__(self, code: str, message: str):
         super().__init__(message)

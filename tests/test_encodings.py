@@ -1,0 +1,109 @@
+"""Decoding: UTF-8 with or without BOM, GB18030/GBK/GB2312 through the detector,
+UTF-16/32 with a BOM; and a re-encoded copy of a document gives the same result."""
+from __future__ import annotations
+
+import codecs
+
+import pytest
+
+from pipeline.reader import InputError, decode
+
+from .conftest import processed, real_files, sample_files
+
+TEXT = ("关于2024年第一季度考核结果的通报\n各县市区、市直机关各单位：\n"
+        "考核对象\t得分\t排名\n明山县\t93.82\t1\n岚溪县\t90.48\t2\n"
+        "附件：1.考核结果\n市创建办\n2024年4月18日\n")
+
+
+@pytest.mark.parametrize("data, encoding", [
+    (TEXT.encode("utf-8"), "utf-8"),
+    (codecs.BOM_UTF8 + TEXT.encode("utf-8"), "utf-8-sig"),
+    (TEXT.encode("utf-16"), "utf-16-le"),  # Python writes a little-endian BOM
+    (codecs.BOM_UTF16_BE + TEXT.encode("utf-16-be"), "utf-16-be"),
+    (TEXT.encode("utf-32"), "utf-32-le"),
+    (TEXT.encode("gb2312"), "gb2312"),
+    ((TEXT + "镕").encode("gbk"), "gbk"),           # 镕 is in GBK, not in GB2312
+    ((TEXT + "𠀀").encode("gb18030"), "gb18030"),   # outside the BMP: GB18030 only
+], ids=["utf-8", "utf-8-bom", "utf-16-le", "utf-16-be", "utf-32", "gb2312", "gbk", "gb18030"])
+def test_decodes_and_records_the_encoding(data, encoding):
+    decoded = decode(data)
+    assert decoded.encoding == encoding
+    assert decoded.text.rstrip("镕𠀀") == TEXT
+    assert decoded.data == data
+
+
+def test_crlf_is_kept_as_read():
+    assert decode("甲\r\n乙\r\n".encode("gbk")).text == "甲\r\n乙\r\n"
+
+
+@pytest.mark.parametrize("line", ["措施。", "理科。", "后）：", "二、村居考核结果", "第一名:长连屋村 第二名:新斗门村",
+                                  "| 灵 昆 镇 | 79.19 | 1 |"])
+def test_short_gbk_lines_are_not_taken_for_big5_or_korean(line):
+    decoded = decode(line.encode("gbk"))
+    assert decoded.text == line
+    assert decoded.encoding in ("gb2312", "gbk")
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "gbk"])
+def test_a_character_cut_off_at_the_end_becomes_a_replacement_character(encoding):
+    data = TEXT.rstrip("\n").encode(encoding)[:-1]  # half of the last 日
+    decoded = decode(data)
+    assert decoded.text == TEXT.rstrip("\n")[:-1] + "\ufffd"
+
+
+@pytest.mark.parametrize("data", [
+    b"abc\xff\xfe\xfd more bytes \xff\x80\x81",      # no candidate decodes it
+    "Ærøskøbing café, naïve façade".encode("latin-1"),  # Latin-1 is not a candidate
+], ids=["invalid", "latin-1"])
+def test_undecodable_bytes_are_an_error_that_says_why(data):
+    with pytest.raises(InputError) as err:
+        decode(data)
+    assert err.value.code == "undecodable"
+    assert "not UTF-8" in err.value.message and "offset" in err.value.message
+
+
+def test_an_invalid_byte_after_a_bom_is_undecodable():
+    with pytest.raises(InputError) as err:
+        decode(codecs.BOM_UTF8 + "甲乙".encode("utf-8") + b"\xff\xfe" + "丙".encode("utf-8"))
+    assert err.value.code == "undecodable"
+
+
+def test_utf16_without_a_bom_is_not_read_as_text():
+    with pytest.raises(InputError) as err:
+        decode(TEXT.encode("utf-16-le"))
+    assert err.value.code == "binary" and "byte-order mark" in err.value.message
+
+
+# -- a re-encoded copy of each document is processed exactly like the original --------
+
+DOCUMENTS = real_files("corpus") + real_files("web/corpus") + sample_files()
+SAME = ["genre", "title", "doc_number", "issuer", "recipients", "date", "attachments", "cc",
+        "sections", "records", "entities", "commitments", "flags"]
+
+
+def _legacy_encoding(text: str) -> str:
+    """GBK, as old government sites serve it; GB18030 when a character is outside GBK."""
+    try:
+        text.encode("gbk")
+        return "gbk"
+    except UnicodeEncodeError:
+        return "gb18030"
+
+
+@pytest.mark.parametrize("path", DOCUMENTS, ids=lambda p: p.name)
+@pytest.mark.parametrize("target", ["legacy", "utf-16"])
+def test_a_reencoded_copy_gives_the_same_document(path, target, tmp_path, pipeline):
+    original, raw = processed(str(path))
+    encoding = _legacy_encoding(raw) if target == "legacy" else "utf-16"
+    copy = tmp_path / path.name
+    copy.write_bytes(raw.encode(encoding))
+    outcome = pipeline.process_path(str(copy))
+    assert outcome.error is None, outcome.error
+    doc = outcome.document
+    assert doc["encoding"] in (("gb2312", "gbk", "gb18030") if target == "legacy" else ("utf-16-le",))
+    for key in SAME:
+        assert doc[key] == original[key], key
+
+
+def test_there_are_documents_to_reencode():
+    assert len(sample_files()) >= 4
