@@ -88,28 +88,6 @@ def line_row(raw: str, view: str, line: Line) -> RawRow | None:
     return RawRow(cells, line.start, line.end, "tokens")
 
 
-def cell_per_line_rows(raw: str, view: str, lines: list[Line], ncols: int) -> list[RawRow]:
-    """Cells printed one per line (blank lines between them are not cells; a line of
-    spaces is an empty cell), regrouped into rows of `ncols`."""
-    cells = []
-    for ln in lines:
-        text = view[ln.start:ln.end]
-        if text == "" or text.strip() == "|":
-            continue
-        body = text.rstrip()
-        b = ln.start + len(body)
-        if body.endswith("|"):
-            b -= 1
-        cells.append(make_cell(raw, view, ln.start, b) if body.strip() else Cell("", "", ln.start, ln.start))
-    rows = []
-    for i in range(0, len(cells), ncols):
-        chunk = cells[i:i + ncols]
-        filled = [c for c in chunk if not c.blank]
-        if filled:
-            rows.append(RawRow(chunk, filled[0].start, filled[-1].end, "pos"))
-    return rows
-
-
 def piped_cell_rows(raw: str, view: str, lines: list[Line]) -> list[RawRow]:
     """Cells one per line each ending in ` |`, rows opened by a lone `|` (web tables)."""
     rows, current = [], None
@@ -435,7 +413,7 @@ def rows_to_records(table: Table, row: RawRow, legends: dict[str, str]) -> list[
 def flattened(raw: str, view: str, lines: list[Line]) -> tuple[list[str], list[str | None], list[RawRow]] | None:
     """Header and rows of a table printed one cell per line, or None for other layouts."""
     body = [ln for ln in lines if view[ln.start:ln.end].strip()]
-    if len(body) < 6:
+    if len(body) < 8:
         return None
     single = [ln for ln in body if "\t" not in view[ln.start:ln.end].strip()
               and len(view[ln.start:ln.end].split()) <= 1 or view[ln.start:ln.end].rstrip().endswith("|")]
@@ -450,19 +428,32 @@ def flattened(raw: str, view: str, lines: list[Line]) -> tuple[list[str], list[s
         if roles is None:
             return None
         return [c.key for c in head.cells], roles, rows[1:]
-    # plain cells: the header runs from its first cue to the first cell that is a number
-    cells = [make_cell(raw, view, ln.start, ln.end) for ln in body]
-    first = next((i for i, c in enumerate(cells) if role_of(c.key)), None)
-    if first is None:
+    # plain cells: rows found by their 序号 1, 2, 3… recurring at a fixed period
+    cells = [make_cell(raw, view, ln.start, ln.end) for ln in lines if view[ln.start:ln.end] != ""]
+    keys = [c.key for c in cells]
+    if "1" not in keys:
         return None
-    n = next((i for i in range(first, len(cells)) if is_number(cells[i].key)), None)
-    if n is None or n - first < 2:
+    i1 = keys.index("1")
+    if "2" not in keys[i1 + 1:]:
         return None
-    head = cells[first:n]
-    roles = [role_of(c.key) for c in head]
-    start_line = next(i for i, ln in enumerate(lines) if ln.start >= cells[n].start)
-    rows = cell_per_line_rows(raw, view, lines[start_line:], len(head))
-    return [c.key for c in head], roles, rows
+    p = keys.index("2", i1 + 1) - i1
+    nrows = 0
+    while i1 + nrows * p < len(keys) and keys[i1 + nrows * p] == str(nrows + 1):
+        nrows += 1
+    if p < 2 or nrows < 2:
+        return None
+    head = cells[max(0, i1 - p):i1]
+    head_keys = ["序号"] * (p - len(head)) + [c.key for c in head]  # a lost 序号 cell
+    roles = [role_of(k) if k else None for k in head_keys]
+    if not any(roles):
+        return None
+    rows = []
+    for i in range(i1, len(cells), p):
+        chunk = cells[i:i + p]
+        filled = [c for c in chunk if not c.blank]
+        if filled:
+            rows.append(RawRow(chunk, filled[0].start, filled[-1].end, "pos"))
+    return head_keys, roles, rows
 
 
 def flat_tables(flat, titles: list[str], legends: dict[str, str]) -> list[Table]:
@@ -512,6 +503,24 @@ def caption_lines(doc: Document, start: int, end: int) -> list[str]:
     return out
 
 
+def table_runs(doc: Document) -> list[tuple]:
+    """(section, end of its table): a table section runs on through sections whose
+    every line is a piped cell (` |`), pieces of one table cut apart by the segmenter."""
+    out = []
+    for sec in doc.sections:
+        if out and out[-1][0].type == "table" and sec.type != "table_title" and piped(doc, sec):
+            out[-1] = (out[-1][0], sec.end)
+            continue
+        out.append((sec, sec.end))
+    return out
+
+
+def piped(doc: Document, sec) -> bool:
+    texts = [doc.work["view"][ln.start:ln.end].strip() for ln in section_lines(doc, sec.start, sec.end)]
+    texts = [t for t in texts if t]
+    return bool(texts) and all(t.endswith("|") for t in texts)
+
+
 def tables_of(doc: Document) -> list[tuple[str, Table]]:
     """(section id, table) for every table section, captions taken from the titles before it."""
     raw, view = doc.raw, doc.work["view"]
@@ -519,7 +528,7 @@ def tables_of(doc: Document) -> list[tuple[str, Table]]:
     out: list[tuple[str, Table]] = []
     titles: list[str] = []
     last = None
-    for sec in doc.sections:
+    for sec, end in table_runs(doc):
         if sec.type == "table_title":
             if last == "table":
                 titles = []
@@ -528,7 +537,7 @@ def tables_of(doc: Document) -> list[tuple[str, Table]]:
                 titles = [titles[-1]]
             last = "title"
         elif sec.type == "table":
-            found = parse_block(raw, view, section_lines(doc, sec.start, sec.end), titles, legends)
+            found = parse_block(raw, view, section_lines(doc, sec.start, end), titles, legends)
             out += [(sec.id, t) for t in found]
             if len(titles) > 1:
                 titles = titles[len(found):]
@@ -536,11 +545,36 @@ def tables_of(doc: Document) -> list[tuple[str, Table]]:
     return out
 
 
+def ranked_by_score(table: Table) -> bool:
+    """Rows printed best first: their position is their rank."""
+    scores = [r.score for r in table.records]
+    return len(scores) > 2 and None not in scores and all(a >= b for a, b in zip(scores, scores[1:]))
+
+
+def recover_units(doc: Document, found: list[tuple[str, Table]]) -> None:
+    """A row whose name is missing takes the name another table of the document gives
+    the same place (a 黑榜 naming rows 64 and 65 of the score table), with a flag."""
+    for _, table in found:
+        if not ranked_by_score(table):
+            continue
+        for rec in table.records:
+            place = rec.rank if rec.rank is not None else rec.seq
+            if rec.unit or place is None:
+                continue
+            names = {r.unit for _, other in found if other is not table
+                     for r in other.records if r.unit and r.rank == place}
+            if len(names) == 1:
+                rec.unit = rec.unit_full = names.pop()
+                doc.flag("unit_recovered", f"row {place} has no unit name; recovered as {rec.unit} "
+                         "from another table of the document", rec.start, rec.end)
+
+
 @register("tables")
 def make_tables():
     def tables(doc: Document) -> Document:
         found = tables_of(doc)
         doc.work["tables"] = found
+        recover_units(doc, found)
         for sid, table in found:
             for rec in ordered(table):
                 rec.table = sid
