@@ -117,3 +117,7 @@ def run_command(inputs, out_dir, quiet, debug_log, jobs, dask_address, resume, b
 from .validate import validate_command  # noqa: E402
 
 main.add_command(validate_command)
+
+from .validate import validate_command  # noqa: E402
+
+main.add_command(validate_command)
