@@ -122,8 +122,8 @@ def is_header_row(cells: list[str]) -> bool:
     filled = [compact(x).text for x in cells if x.strip()]
     if len(filled) < 2 or any(NUM.match(x) or len(x) > 12 or SENTENCE.search(x) for x in filled):
         return False
-    hits = sum(any(w in x for w in words) for x in filled)
-    return hits >= max(2, len(filled) // 2)
+    hits = sum(any(w in x and len(x) - len(w) <= 4 for w in words) for x in filled)
+    return hits >= max(2, (len(filled) * 3 + 4) // 5)
 
 
 def table_features(u: Unit) -> None:

@@ -1,0 +1,122 @@
+"""Sections: every gold section start of the real documents is found with its type,
+genres are right, and the cues behave on small texts of our own."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from pipeline.runner import Pipeline
+
+from .conftest import SHARED, needs_shared, processed
+
+SEGMENT_ONLY = Pipeline(["normalise", "segment"])
+
+
+def gold_pairs():
+    for sub, raw_sub in (("gold", "corpus"), ("web/gold", "web/corpus")):
+        for gp in sorted((SHARED / sub).glob("*.json")):
+            yield pytest.param(gp, SHARED / raw_sub / (gp.stem + ".txt"), id=gp.stem)
+
+
+@needs_shared
+@pytest.mark.parametrize("gold_path,raw_path", list(gold_pairs()))
+def test_gold_sections_start_with_their_type(gold_path, raw_path):
+    gold = json.loads(gold_path.read_text(encoding="utf-8"))
+    doc, raw = processed(str(raw_path))
+    assert doc["genre"] == gold["genre"]
+    pos, wrong = 0, []
+    for g in gold["sections"]:
+        at = raw.find(g["anchor"], pos)
+        assert at >= 0
+        pos = at + 1
+        cover = [s for s in doc["sections"] if s["start"] <= at < s["end"]]
+        assert len(cover) == 1
+        s = cover[0]
+        if s["type"] != g["type"] or raw[s["start"]:at].strip():
+            wrong.append((g["anchor"][:12], g["type"], s["type"], s["start"], at))
+    assert wrong == []
+
+
+def seg(text):
+    return SEGMENT_ONLY.process_text(text)
+
+
+def types(doc):
+    return [(s.type, s.text) for s in doc.sections]
+
+
+def test_wrapped_body_lines_are_one_section_and_tables_are_not_joined():
+    width_line = "为深入贯彻落实全面实施预算绩效管理的决策部署，进"
+    text = ("青财绩〔2025〕12号\n\n关于2024年度预算绩效评价结果的通报\n\n市直各预算单位：\n\n"
+            f"{width_line}\n\n一步提升财政资源配置效率和使用效益，现将评价情况通报如下：\n\n"
+            "经综合评价，纳入评价范围的3个单位，结果如下，请各单位对照整改，认真落实各项要求。\n\n"
+            "序号 单位 分数 等次\n\n1 青川市统计局 97.6 优秀\n\n2 青川市审计局 88 良好\n\n3 青川市档案馆 61 合格\n")
+    doc = seg(text)
+    assert doc.genre == "notice"
+    kinds = [t for t, _ in types(doc)]
+    assert kinds == ["notice_header", "notice_body", "table"]
+    body = doc.sections[1].text
+    assert "进一步提升" in body  # the wrap across a blank line is re-joined
+    table = doc.sections[2]
+    assert text[table.start:].startswith("序号 单位")
+
+
+def test_sections_tile_the_text_and_start_at_zero():
+    text = "\n\n  关于开展检查的通知\n各单位：\n请按要求开展检查。\n"
+    doc = seg(text)
+    assert doc.sections[0].start == 0 and doc.sections[-1].end == len(text)
+    for a, b in zip(doc.sections, doc.sections[1:]):
+        assert a.end == b.start
+
+
+def test_a_line_after_a_paywall_notice_starts_a_new_section_mid_line():
+    text = ("在全市创建工作会议上的表态发言\n尊敬的各位领导：\n我们社区将全力以赴。\n隐藏内容\n此处内容需要权限查看\n"
+            "会员免费查看下一步，我们将加强宣传引导。\n声明：本站所有文章均来自网络\n")
+    doc = seg(text)
+    assert doc.genre == "other"
+    starts = {s.type: [] for s in doc.sections}
+    for s in doc.sections:
+        starts[s.type].append(text[s.start:s.start + 6])
+    assert "下一步，我们" in starts["pledge_speech"]
+    assert starts["other"][-1].startswith("声明")
+
+
+def test_pledge_speakers_on_lines_of_their_own():
+    text = ("关于推进创建工作的通报\n\n各县市区：\n\n现将有关情况通报如下。\n\n"
+            "在全市创建工作推进会上的表态发言(摘要)\n\n云溪区\n\n下一步，我们将全力整改。\n\n"
+            "青川市盐业公司\n\n我们郑重承诺：立即整改到位。\n")
+    doc = seg(text)
+    speeches = [s for s in doc.sections if s.type == "pledge_speech"]
+    assert [s.speaker for s in speeches] == [None, "云溪区", "青川市盐业公司"]
+
+
+def test_newspaper_articles_are_related_or_not_by_topic():
+    text = ("责任编辑 张三 李四\n\n青川曰报\n\n创文考评结果公布 红黑榜出炉\n\n"
+            "本报讯(记者王五)5月6日，市创建办公布全国文明城市创建考评红黑榜，排名靠后的社区被约谈整改。\n\n"
+            "云溪区志愿者清理楼道。赵六 摄\n\n"
+            "对外经贸洽谈会举行\n\n本报讯(记者钱七)5月9日，青川市对外经贸洽谈会举行，签约项目18个，总金额56亿元。\n")
+    doc = seg(text)
+    assert doc.genre == "newspaper"
+    got = [(s.type, s.heading) for s in doc.sections]
+    assert got[0][0] == "masthead"
+    assert ("caption", None) in got
+    news = [s for s in doc.sections if s.type == "news"]
+    other = [s for s in doc.sections if s.type == "unrelated_news"]
+    assert news and all(s.related is True for s in news)
+    assert other and other[0].heading == "对外经贸洽谈会举行" and other[0].related is False
+
+
+def test_a_paragraph_printed_twice_is_flagged():
+    para = "高新区将进一步细化明确部门工作职责，凝聚工作合力，着力构建学校、家庭、社会协同育人体系。"
+    doc = seg(f"标题一行\n\n{para}\n\n中间一段内容。\n\n{para}\n")
+    dup = [f for f in doc.flags if f.code == "duplicate_paragraph"]
+    assert len(dup) == 1 and doc.raw[dup[0].start:dup[0].end] == para
+
+
+def test_traditional_script_is_recognised_like_simplified():
+    text = ("關於2024年第一季度創建工作考評結果的通報\n\n各縣市區：\n\n現將考評結果通報如下。\n\n"
+            "考核對象\t得分\t排名\n雲溪區\t93.5\t1\n望江區\t91.2\t2\n")
+    doc = seg(text)
+    assert doc.genre == "notice"
+    assert [s.type for s in doc.sections] == ["notice_header", "notice_body", "table"]
