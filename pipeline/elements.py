@@ -1,12 +1,377 @@
-"""Stage 'elements' (being built)."""
+"""Stage 'elements': the 公文 elements of a document (GB/T 9704-2012).
+
+title, doc_number (the document's own 发文字号, never one it only cites), issuer
+(发文机关署名), recipients (主送机关), date (成文日期), attachments (附件说明), cc (抄送),
+and the 印发 line (kept in `doc.work["printed_by"]`).  Each element is read where
+the layout puts it (the head before the 主送 line, the block above the date under
+the body, the 版记 at the end) and only falls back to a portal's metadata list when
+the notice does not print it.  Section types from `segment` are not required: the
+rules read lines, so a slightly wrong section type costs nothing.
+
+For a newspaper the title is the lead article's headline; for a speech (genre
+other) the title as printed.  Two competing 成文日期 are settled by the years the
+content is about; the loser raises `date_inconsistent`.
+"""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+import regex
+
+from . import config, dates
 from .model import Document
+from .normalise import clean, compact
 from .registry import register
+
+DOC_NUMBER_RE = regex.compile(
+    r"(?P<code>\p{Han}{1,10})\s*[〔\[［【(（]\s*(?P<y>\d{4})\s*[〕\]］】)）]\s*(?P<n>\d{1,5})\s*号")
+SENTENCE_PUNCT = regex.compile(r"[。；;，,]")
+
+
+def norm_doc_number(m: regex.Match) -> str:
+    """`遵府办发[2006]100号`, `衡创〔2023〕3 号` -> `遵府办发〔2006〕100号`, `衡创〔2023〕3号`."""
+    return f"{m['code']}〔{m['y']}〕{m['n']}号"
+
+
+@dataclass
+class TextLine:
+    index: int
+    start: int
+    end: int
+    text: str   # the folded view of the line, stripped
+    flat: str   # the view without spaces and markdown emphasis: what rules read
+    printed: str  # the raw characters of `flat`, one for one: what values are cut from
+    indent: int
+
+    def cut(self, i: int, j: int | None = None) -> str:
+        """The printed form of flat[i:j]."""
+        return self.printed[i:j]
+
+
+def text_lines(doc: Document) -> list[TextLine]:
+    view = doc.work["view"]
+    out = []
+    for i, ln in enumerate(doc.work["lines"]):
+        text = view[ln.start:ln.end]
+        offsets = [o for o in compact(view, ln.start, ln.end).offsets if view[o] != "*"]
+        if offsets:
+            out.append(TextLine(i, ln.start, ln.end, text.strip(), "".join(view[o] for o in offsets),
+                                "".join(doc.raw[o] for o in offsets), len(text) - len(text.lstrip())))
+    return out
+
+
+def _any(patterns: list[str], text: str) -> bool:
+    return any(regex.search(p, text) for p in patterns)
+
+
+def split_outer(line: str) -> list[str]:
+    """Split a 主送 line at its outer separator (SCHEMA.md): `，` `,` `；` when it has one, else `、`."""
+    parts = regex.split(r"[，,；;]", line) if regex.search(r"[，,；;]", line) else line.split("、")
+    return [p for p in (x.strip() for x in parts) if p]
+
+
+class Reader:
+    """Reads the elements of one document; each method one element."""
+
+    def __init__(self, doc: Document):
+        self.doc = doc
+        self.cfg = config.load("elements")
+        self.lines = text_lines(doc)
+        self.view = doc.work["view"]
+        self.genre = doc.genre
+        self.meta = self._metadata()
+        self.recipients_at = self._recipients_line()
+        self.head_end = self._head_end()
+
+    # --- layout -------------------------------------------------------------------
+    def is_furniture(self, ln: TextLine) -> bool:
+        return _any(self.cfg["furniture"], ln.text) or _any(self.cfg["furniture"], ln.flat)
+
+    def is_body(self, ln: TextLine) -> bool:
+        """Running text: sentences, not a heading or a name."""
+        flat = ln.flat
+        if flat.endswith("摄") or self.is_furniture(ln):
+            return False
+        return bool(regex.search(r"[。！？]", flat[:-1] + "x")) and len(flat) > 20 or \
+            (len(SENTENCE_PUNCT.findall(flat)) >= 2 and len(flat) > 30)
+
+    def _metadata(self) -> dict[str, tuple[str, TextLine]]:
+        found = {}
+        for ln in self.lines[:25]:
+            m = regex.match(r"^[-•·\s]*(?P<label>[^:：]{1,12}?)\s*[:：]\s*(?P<value>\S.*)$",
+                            self.view[ln.start:ln.end])
+            if not m:
+                continue
+            label = regex.sub(r"\s", "", m["label"])
+            value = self.doc.raw[ln.start + m.start("value"):ln.end].strip()
+            for key, labels in self.cfg["meta"].items():
+                if label in labels and key not in found:
+                    found[key] = (value, ln)
+        return found
+
+    def _recipients_line(self) -> TextLine | None:
+        if self.genre != "notice":
+            return None
+        for ln in self.lines[:20]:
+            flat = ln.flat
+            if regex.search(r"[:：]$", flat) and len(flat) <= 120 and "。" not in flat \
+                    and not self.is_furniture(ln) and not _any(self.cfg["not_recipients"], flat):
+                return ln
+            if self.is_body(ln):
+                return None
+        return None
+
+    def _head_end(self) -> int:
+        """Index (in self.lines) of the first line after the head."""
+        for k, ln in enumerate(self.lines):
+            if ln is self.recipients_at or self.is_body(ln) or regex.match(r"^(尊敬的|各位)", ln.flat):
+                return k
+        return len(self.lines)
+
+    # --- head ---------------------------------------------------------------------
+    def doc_number(self) -> str | None:
+        for ln in self.lines[: max(self.head_end, 1) + 2]:
+            lead = len(ln.flat) - len(ln.flat.lstrip("()（）[]【】"))
+            m = DOC_NUMBER_RE.fullmatch(ln.flat.strip("()（）[]【】"))
+            if m:
+                code = ln.cut(lead + m.start("code"), lead + m.end("code"))
+                return f"{code}〔{m['y']}〕{m['n']}号"
+        if "doc_number" in self.meta:
+            m = DOC_NUMBER_RE.search(self.meta["doc_number"][0])
+            return norm_doc_number(m) if m else None
+        return None
+
+    def is_title_like(self, flat: str, strict: bool) -> bool:
+        if not 5 <= len(flat) <= 100 or regex.search(r"[。；;:：]", flat[:-1]) or flat.endswith(("：", ":")):
+            return False
+        if flat.count("，") + flat.count(",") > 1 or DOC_NUMBER_RE.fullmatch(flat.strip("()（）")):
+            return False
+        if not strict:
+            return True
+        return flat.startswith(tuple(self.cfg["title_starts"])) or \
+            flat.rstrip("。”\"") .endswith(tuple(self.cfg["title_ends"]))
+
+    def title(self) -> str | None:
+        if self.genre == "newspaper":
+            return self.headline()
+        blocks = self._title_blocks(self.lines[: self.head_end])
+        for block in reversed(blocks):
+            if self.is_title_like("".join(ln.flat for ln in block), strict=True):
+                return "".join(ln.printed for ln in block)
+        return None
+
+    def _title_blocks(self, lines: list[TextLine]) -> list[list[TextLine]]:
+        """Runs of consecutive lines that read as one wrapped heading."""
+        ends = tuple(self.cfg["title_ends"])
+        blocks: list[list[TextLine]] = []
+        for ln in lines:
+            if self.is_furniture(ln) or DOC_NUMBER_RE.fullmatch(ln.flat.strip("()（）")):
+                blocks.append([])
+                continue
+            prev = blocks[-1][-1] if blocks and blocks[-1] else None
+            if prev and prev.index + 1 == ln.index and not prev.flat.endswith(ends):
+                blocks[-1].append(ln)
+            else:
+                blocks.append([ln])
+        return [b for b in blocks if b]
+
+    def headline(self) -> str | None:
+        """The lead article's headline: the last heading line before the first story."""
+        candidate = None
+        for ln in self.lines:
+            flat = ln.flat
+            if flat.endswith("摄") or self.is_furniture(ln) or self.is_credit(flat):
+                continue
+            if self.is_body(ln) or regex.match(r"^本报讯|^\S{0,8}讯", flat):
+                break
+            if len(flat) <= 6 or dates.parse(flat) or regex.search(r"星期|第\d+版|[日晚]报|報$", flat):
+                continue
+            if self.is_title_like(flat, strict=False) or regex.search(r"[!?！？]|\.\.\.$", flat):
+                candidate = ln.printed
+        if candidate is None:
+            for sec in self.doc.sections:
+                if sec.type == "news" and sec.heading:
+                    return compact(sec.heading).text
+        return candidate
+
+    @staticmethod
+    def is_credit(flat: str) -> bool:
+        return bool(regex.match(r"^[■□●]?\s*(责任编辑|编辑|策划|撰稿|记者|通讯员|摄影|校对|美编)", flat))
+
+    def recipients(self) -> list[str]:
+        ln = self.recipients_at
+        if ln is None:
+            return []
+        return split_outer(ln.printed.rstrip(":：").strip())
+
+    # --- signature ----------------------------------------------------------------
+    def date_lines(self) -> list[tuple[TextLine, str]]:
+        """Lines that are nothing but a date, after the head (the 成文日期 candidates)."""
+        out = []
+        for ln in self.lines[self.head_end:]:
+            if "印发" in ln.flat or self.is_furniture(ln):
+                continue
+            norm = dates.parse(ln.flat)
+            if norm and regex.fullmatch(r"\d{4}-\d{2}-\d{2}", norm):
+                out.append((ln, norm))
+        return out
+
+    def content_year(self, before: int) -> int | None:
+        """The latest year the title and body speak of (dates under the signature excluded)."""
+        years = [f.year for f in dates.find(self.view, 0, before) if f.year]
+        return max(years) if years else None
+
+    def signature(self) -> tuple[list[str], str | None]:
+        """(issuer, date) from the block above the first cluster of date lines."""
+        if self.genre != "notice":
+            return [], None
+        found = self.date_lines()
+        if not found:
+            return self._unsigned_issuer(), None
+        first = found[0][0]
+        cluster = [(ln, norm) for ln, norm in found if ln.index - first.index <= 6]
+        date = cluster[0][1]
+        if len(cluster) > 1:
+            date = self._settle(cluster, first.start)
+        issuer = []
+        k = self.lines.index(first) - 1
+        while k >= 0 and len(issuer) < 4:
+            ln = self.lines[k]
+            if not self.is_signer(ln):
+                break
+            issuer.insert(0, ln)
+            k -= 1
+        names = [n for ln in issuer for n in regex.split(r"\s{2,}", self.doc.raw[ln.start:ln.end]) if n.strip()]
+        return [compact(n).text.replace("*", "") for n in names], date
+
+    def _settle(self, cluster: list[tuple[TextLine, str]], before: int) -> str:
+        year = self.content_year(before)
+        ok = [(ln, n) for ln, n in cluster if year is None or int(n[:4]) >= year]
+        chosen = ok[0] if ok else cluster[-1]
+        for ln, n in cluster:
+            if (ln, n) is not chosen and n != chosen[1]:
+                self.doc.flag("date_inconsistent",
+                              f"成文日期 {n} disagrees with the content ({year}); {chosen[1]} kept",
+                              ln.start + ln.indent, ln.start + len(self.view[ln.start:ln.end].rstrip()))
+        return chosen[1]
+
+    def is_signer(self, ln: TextLine) -> bool:
+        flat = ln.flat
+        if len(flat) > 60 or SENTENCE_PUNCT.search(flat) or regex.search(r"[:：]", flat):
+            return False
+        if regex.match(r"^\d+[.、．]|^[一二三四五六七八九十]+、", flat) or dates.parse(flat):
+            return False
+        return bool(regex.search(r"\p{Han}{4,}", flat))
+
+    def _unsigned_issuer(self) -> list[str]:
+        """No date printed: a far-indented organisation name closing the notice signs it."""
+        tail = [ln for ln in self.lines[self.head_end:] if not self.is_furniture(ln)]
+        if tail and tail[-1].indent >= 20 and self.is_signer(tail[-1]):
+            return [tail[-1].printed]
+        return []
+
+    def issuer_from_title(self, title: str | None) -> list[str]:
+        """`遵义市人民政府办公室关于…的通报`: the body named before 关于 issues it."""
+        if title and "关于" in title[2:]:
+            head = title[: title.index("关于", 2)]
+            if regex.search(r"(办公室|政府|委员会|局|委|办|厅|部|指挥部|领导小组)$", head):
+                return [head]
+        return []
+
+    def news_date(self) -> str | None:
+        """A news page's printed date line (the paper's date, `发布时间:…`)."""
+        for ln in self.lines[:15]:
+            m = regex.match(r"^(?P<label>[^:：]{1,6})\s*[:：]\s*(?P<value>.+)$", ln.text)
+            if m and regex.sub(r"\s", "", m["label"]) in self.cfg["meta"]["news_date"]:
+                found = dates.find(m["value"])
+                if found and found[0].norm and len(found[0].norm) == 10:
+                    return found[0].norm
+            if "星期" in ln.flat:
+                found = dates.find(ln.text)
+                if found and found[0].kind in ("date", "iso"):
+                    return found[0].norm
+            if self.is_body(ln):
+                break
+        return None
+
+    # --- 版记 and 附件说明 ------------------------------------------------------------
+    def labelled(self, key: str) -> list[tuple[TextLine, str]]:
+        labels = "|".join(self.cfg["labels"][key])
+        out = []
+        for ln in self.lines:
+            m = regex.match(rf"^(?:{labels})\s*[:：]\s*(?P<rest>.*)$", ln.flat)
+            if m:
+                out.append((ln, ln.cut(m.start("rest"))))
+        return out
+
+    def attachments(self) -> list[str]:
+        found = self.labelled("attachments")
+        if not found:
+            return []
+        ln, rest = found[0]
+        items = [rest] if rest else []
+        k = self.lines.index(ln) + 1
+        while k < len(self.lines):
+            nxt = self.lines[k]
+            if regex.match(r"^\d+\s*[.．、]", nxt.flat):
+                items.append(nxt.printed)
+            elif items and self._continues(self.lines[k - 1], nxt):
+                items[-1] += nxt.printed
+            else:
+                break
+            k += 1
+        return [regex.sub(r"^\d+\s*[.．、]\s*", "", it) for it in items if it]
+
+    def _continues(self, prev: TextLine, ln: TextLine) -> bool:
+        """A PDF hard wrap: the previous item filled its line and this is a short tail."""
+        widths = sorted(len(x.flat) for x in self.lines)
+        full = widths[int(len(widths) * 0.9)] if widths else 0
+        return len(prev.flat) >= 0.8 * full and len(ln.flat) <= 12 and not self.is_signer(ln) or \
+            (len(ln.flat) <= 6 and not regex.search(r"(局|委|办|部|厅|府|会|室|处|中心)$", ln.flat)
+             and len(prev.flat) >= 20)
+
+    def cc(self) -> list[str]:
+        found = self.labelled("cc")
+        if not found:
+            return []
+        parts = regex.split(r"[，,、；;]", found[0][1].rstrip("。."))
+        return [p for p in (x.strip() for x in parts) if p]
+
+
+    def printed_by(self) -> tuple[str, str] | None:
+        """The 印发 line: `温州市龙湾区人民政府办公室 2006年2月16日印发` -> (office, date)."""
+        for ln in reversed(self.lines):
+            m = regex.match(r"^(?P<org>.+?)\s*(?P<date>\S+年\s*\S+月\s*\S+日)\s*印发\s*$", ln.text)
+            if m:
+                return compact(m["org"]).text, dates.parse(m["date"]) or ""
+        return None
+
+
+def read_elements(doc: Document) -> Document:
+    r = Reader(doc)
+    doc.title = r.title()
+    doc.doc_number = r.doc_number() if r.genre == "notice" else None
+    doc.recipients = r.recipients()
+    issuer, date = r.signature()
+    if r.genre == "notice":
+        if not issuer and "issuer" in r.meta:
+            issuer = [compact(r.meta["issuer"][0]).text]
+        if not issuer:
+            issuer = r.issuer_from_title(doc.title)
+        if date is None and "date" in r.meta:
+            date = dates.parse(r.meta["date"][0])
+    elif r.genre == "newspaper":
+        date = r.news_date()
+    doc.issuer, doc.date = issuer, date
+    doc.attachments = r.attachments()
+    doc.cc = r.cc() if r.genre == "notice" else []
+    printed = r.printed_by()
+    if printed:
+        doc.work["printed_by"], doc.work["printed_date"] = printed
+    doc.work["year"] = int(date[:4]) if date and date[0].isdigit() else dates.main_year(doc.work["view"])
+    return doc
 
 
 @register("elements")
 def make_elements():
-    def elements(doc: Document) -> Document:
-        return doc
-    return elements
+    return read_elements

@@ -1,0 +1,124 @@
+"""Dates and periods in Chinese text, normalised to ISO forms (SCHEMA.md `DATE`).
+
+* `2023年9月28日`, `2025年 4月 1日`, `二〇二三年九月二十八日`, `二OO六年二月十六日`,
+  `2018年5月25`, `2021-03-25` -> `YYYY-MM-DD`
+* `3月2日` -> `YYYY-03-02` when the document's year is known, else `--03-02`
+* `4月15日至18日`, `11月28日-12月2日` -> `start/end`
+* `2023年上半年` -> `2023-H1`, `第二季度` -> `2023-Q2`, `2024年度` -> `2024`, `2018年5月` -> `2018-05`
+
+Every pattern runs on the folded view and tolerates the spaces PDF extraction puts
+inside numbers, so a match's span is a raw span.  Chinese numerals go through cn2an.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+import cn2an
+import regex
+
+CN_DIGIT = "〇零一二三四五六七八九十"
+# the letter O, the circle and the digit zero stand in for 〇 in typed documents
+ZERO_LOOKALIKES = "OoΟ○0０"
+_CN = f"[{CN_DIGIT}{ZERO_LOOKALIKES}]"
+S = r"[ \t\u3000]*"  # spaces inside a date (never a line break)
+
+YEAR = rf"(?P<y>\d{{4}}|{_CN}{{4}}){S}年"
+MONTH = rf"(?P<m>\d{{1,2}}|[一二三四五六七八九十]{{1,3}}){S}月"
+DAY = rf"(?P<d>\d{{1,2}}|[一二三四五六七八九十]{{1,3}})"
+MONTH2 = rf"(?:(?P<m2>\d{{1,2}}|[一二三四五六七八九十]{{1,3}}){S}月{S})?"
+DAY2 = rf"(?P<d2>\d{{1,2}}|[一二三四五六七八九十]{{1,3}}){S}日"
+SPAN_SEP = rf"{S}(?:至|到|—|-|－|~|～|－){S}"
+NOT_NUM = r"(?![\d一二三四五六七八九十])"
+
+# order matters: longer forms first, the first match at a position wins
+PATTERNS = [
+    ("span", regex.compile(rf"(?:{YEAR}{S})?{MONTH}{S}{DAY}{S}日{SPAN_SEP}{MONTH2}{DAY2}")),
+    ("iso", regex.compile(r"(?<!\d)(?P<y>\d{4})(?P<sep>[-./])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})(?!\d)")),
+    ("date", regex.compile(rf"{YEAR}{S}{MONTH}{S}{DAY}(?:{S}日|{NOT_NUM})")),
+    ("half", regex.compile(rf"(?:{YEAR}{S})?(?P<h>上半年|下半年)")),
+    ("quarter", regex.compile(rf"(?:{YEAR}{S})?第?{S}(?P<q>[一二三四1-4]){S}季度")),
+    ("month", regex.compile(rf"{YEAR}{S}{MONTH}(?!{S}[\d一二三四五六七八九十])")),
+    ("monthday", regex.compile(rf"(?<![\d年]){MONTH}{S}{DAY}{S}日")),
+    ("year", regex.compile(rf"(?<!\d)(?P<y>\d{{4}}|{_CN}{{4}}){S}年(?P<du>度)?")),
+]
+
+
+@dataclass
+class DateMention:
+    start: int
+    end: int
+    kind: str  # date, span, iso, half, quarter, month, monthday, year
+    norm: str | None
+    year: int | None  # the year printed in the mention, if any
+
+
+def to_int(num: str) -> int:
+    """A number printed in Arabic or Chinese numerals (`二〇二三`, `二OO六`, `二十八`)."""
+    num = regex.sub(r"\s+", "", num)
+    if num.isdigit():
+        return int(num)
+    if len(num) == 4 and "十" not in num:  # a year read digit by digit
+        num = "".join("〇" if c in ZERO_LOOKALIKES else c for c in num)
+    return int(cn2an.cn2an(num, "smart"))
+
+
+def _iso(y: int | None, m: int, d: int) -> str | None:
+    if not (1 <= m <= 12 and 1 <= d <= 31):
+        return None
+    return f"{y:04d}-{m:02d}-{d:02d}" if y else f"--{m:02d}-{d:02d}"
+
+
+def _norm(kind: str, g: dict, year: int | None) -> tuple[str | None, int | None]:
+    printed = to_int(g["y"]) if g.get("y") else None
+    y = printed or year
+    if printed is not None and not 1900 <= printed <= 2100:
+        return None, None
+    if kind in ("date", "iso", "monthday"):
+        return _iso(y, to_int(g["m"]), to_int(g["d"])), printed
+    if kind == "span":
+        m1, d1 = to_int(g["m"]), to_int(g["d"])
+        m2 = to_int(g["m2"]) if g.get("m2") else m1
+        a, b = _iso(y, m1, d1), _iso(y, m2, to_int(g["d2"]))
+        return (f"{a}/{b}" if a and b else None), printed
+    if kind == "half":
+        return (f"{y}-{'H1' if g['h'] == '上半年' else 'H2'}" if y else None), printed
+    if kind == "quarter":
+        return (f"{y}-Q{to_int(g['q'])}" if y else None), printed
+    if kind == "month":
+        m = to_int(g["m"])
+        return (f"{y:04d}-{m:02d}" if 1 <= m <= 12 else None), printed
+    return (f"{y:04d}" if y else None), printed
+
+
+def find(view: str, start: int = 0, end: int | None = None, year: int | None = None) -> list[DateMention]:
+    """Every date or period in view[start:end], left to right, not overlapping."""
+    end = len(view) if end is None else end
+    found: list[DateMention] = []
+    for kind, pattern in PATTERNS:
+        for m in pattern.finditer(view, start, end):
+            if any(f.start < m.end() and m.start() < f.end for f in found):
+                continue
+            try:
+                norm, printed = _norm(kind, m.groupdict(), year)
+            except (ValueError, KeyError):
+                continue
+            if norm is None and kind in ("date", "iso", "span", "year"):
+                continue
+            found.append(DateMention(m.start(), m.end(), kind, norm, printed))
+    return sorted(found, key=lambda f: f.start)
+
+
+def parse(text: str, year: int | None = None) -> str | None:
+    """The ISO form of a text that is one date or period (None if it is not)."""
+    stripped = text.strip()
+    for f in find(stripped, year=year):
+        if f.start == 0 and not stripped[f.end:].strip(" 日"):
+            return f.norm
+    return None
+
+
+def main_year(view: str) -> int | None:
+    """The year a text is about: the year printed most often (None if none)."""
+    years = [f.year for f in find(view) if f.year]
+    return Counter(years).most_common(1)[0][0] if years else None
