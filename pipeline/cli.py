@@ -11,7 +11,7 @@ import click
 from . import __version__
 from .reader import discover
 from .reader import ENV_MAX_BYTES, ENV_MAX_LINE_LENGTH, override_limit
-from .runner import Pipeline, run
+from .runner import Pipeline, default_jobs, run, run_to_folder
 from .writer import JsonlWriter
 
 
@@ -45,7 +45,19 @@ def main():
               expose_value=False, callback=lambda ctx, param, value: override_limit(ENV_MAX_LINE_LENGTH, value),
               help="Longest line, in characters; a file with a longer one becomes a `too_large` error "
                    "(default: max_line_length in configs/limits.toml).")
-def run_command(inputs, out_dir, quiet, debug_log):
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=default_jobs(), show_default="all cores",
+              help="Worker processes; each loads configs and dictionaries once.  The output is in "
+                   "input order, byte for byte the same whatever the number.")
+@click.option("--dask", "dask_address", metavar="ADDRESS",
+              help="Run on a Dask cluster: a scheduler address (tcp://host:8786), or `local` for a "
+                   "LocalCluster of --jobs workers.  Workers must see INPUTS at the same paths and "
+                   "have tongbao installed with the same configs.")
+@click.option("--resume", is_flag=True,
+              help="Skip inputs whose doc_id is already in OUT/documents.jsonl and append the others; "
+                   "errors.jsonl is rewritten, as failed inputs are tried again.")
+@click.option("--batch-size", type=click.IntRange(min=1), default=16, show_default=True,
+              help="Inputs per task sent to a worker process or Dask partition.")
+def run_command(inputs, out_dir, quiet, debug_log, jobs, dask_address, resume, batch_size):
     """Structure INPUTS (files, or folders searched recursively for *.txt).
 
     \b
@@ -65,6 +77,15 @@ def run_command(inputs, out_dir, quiet, debug_log):
                    the traceback goes to --debug-log)
 
     \b
+    Scale (docs/scale.md):
+      Inputs are found lazily and processed one document at a time; each line is
+      written whole and flushed, so memory stays flat over any number of files
+      and an interrupted run can go on with --resume.
+        tongbao run big/ --out out/ --jobs 8
+        tongbao run big/ --out out/ --dask tcp://scheduler:8786
+        tongbao run big/ --out out/ --resume     # after an interruption
+
+    \b
     Exit status:
       0  every input became a document
       1  some inputs became error records (the summary says how many)
@@ -73,35 +94,30 @@ def run_command(inputs, out_dir, quiet, debug_log):
     if debug_log:
         logging.basicConfig(filename=debug_log, level=logging.DEBUG)
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    paths = list(discover(list(inputs)))
-    started = time.perf_counter()
-    pipeline = Pipeline()
-    docs = errors = 0
     progress = None
-    if len(paths) > 1 and not quiet:
-        from tqdm import tqdm
-        progress = tqdm(total=len(paths), unit="doc", file=sys.stderr)
-    with JsonlWriter(out / "documents.jsonl") as dw, JsonlWriter(out / "errors.jsonl") as ew:
-        for outcome in run(paths, pipeline):
-            if outcome.document is not None:
-                dw.write(outcome.document)
-                docs += 1
-            else:
-                ew.write(outcome.error)
-                errors += 1
-            if progress:
-                progress.update(1)
+    if not quiet:
+        total = sum(1 for _ in discover(list(inputs)))  # a cheap first walk, for the progress bar
+        if total > 1:
+            from tqdm import tqdm
+            progress = tqdm(total=total, unit="doc", file=sys.stderr)
+    summary = run_to_folder(discover(list(inputs)), out, resume=resume, jobs=jobs, dask=dask_address,
+                            batch_size=batch_size, on_outcome=progress and (lambda _: progress.update(1)))
     if progress:
         progress.close()
     if not quiet:
-        took = time.perf_counter() - started
-        msg = f"{docs} documents, {errors} errors in {took:.1f}s -> {out / 'documents.jsonl'}"
-        if errors:
+        msg = f"{summary.documents} documents, {summary.errors} errors in {summary.seconds:.1f}s"
+        if summary.skipped:
+            msg += f", {summary.skipped} already done (skipped)"
+        msg += f" -> {out / 'documents.jsonl'}"
+        if summary.errors:
             msg += f" (errors: {out / 'errors.jsonl'})"
         click.echo(msg, err=True)
-    sys.exit(1 if errors else 0)
+    sys.exit(1 if summary.errors else 0)
 
 from .validate import validate_command  # noqa: E402
 
 main.add_command(validate_command)
+
+from .cli_store import COMMANDS as _STORE_COMMANDS  # noqa: E402  index, query, export, tables
+for _command in _STORE_COMMANDS:
+    main.add_command(_command)
