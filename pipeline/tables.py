@@ -473,7 +473,9 @@ def flat_tables(flat, titles: list[str], legends: dict[str, str]) -> list[Table]
 # ---------------------------------------------------------------- the stage
 
 def section_lines(doc: Document, start: int, end: int) -> list[Line]:
-    return [ln for ln in doc.work["lines"] if ln.start >= start and ln.end <= end]
+    """The lines of a span, clipped to it (a section may start inside a line)."""
+    return [Line(max(ln.start, start), min(ln.end, end)) for ln in doc.work["lines"]
+            if ln.end >= start and ln.start < end and max(ln.start, start) <= min(ln.end, end)]
 
 
 def ordered(table: Table) -> list[Record]:
@@ -583,3 +585,7 @@ def make_tables():
                 doc.records.append(rec)
         return doc
     return tables
+
+
+# the rankings stage lives beside this one; importing it registers it
+from . import rankings  # noqa: E402,F401
