@@ -1,12 +1,454 @@
-"""Stage 'commitments' (being built)."""
+"""Stage 'commitments': who promised what.
+
+A commitment is one sentence (a `；` clause counts as one) in which a speaker
+pledges or plans an action.  How a section is read depends on its type:
+
+* `pledge_speech`: the speech of the section's `speaker`.  The pledge starts at
+  the first sentence with a cue (`下一步`, `郑重承诺`, `我们将`, `我区…要` …);
+  from there every sentence that states an action is one, so lead phrases
+  (`思想认识再提高。`) and their elaborations are kept, each on its own.
+  Background and self-criticism before or inside it are left out.
+* `news`, `unrelated_news`, `notice_body`: only what the text attributes to a
+  committing party: a unit that plans in the third person (`高新区将…`, then
+  the rest of that paragraph: a work plan), a reported pledge (`…责任人表示，
+  要…`), a quoted pledge (`“…我们要…”，党委书记秦振衡说`) or a subject-less
+  `下一步将…` after `X局局长认为…`.  Leaders' directives (`王伟强调，要…`)
+  are never commitments.
+
+A numbered lead phrase (`一是开展专项整治…。`) is one commitment together with
+the sentence that elaborates it.  A quoted pledge's speaker is the unit its
+speaker is introduced with (`市文联主席陈锐锋` -> 市文联), else the person.
+Sentences repeated word for word (a page printed twice) are kept once, and
+characters flagged `ocr_noise` are left out of the text.
+
+Extra keys on each commitment (besides the contract's): `speaker_full`, the
+speaker's full name (`pipeline.units.full_name` when that module exists, else
+the speaker), and `rank` / `grade` of the record of the same unit when the
+document ranks it (the pledge of the unit ranked last carries that rank).
+"""
 from __future__ import annotations
 
-from .model import Document
+import functools
+from dataclasses import dataclass
+
+import regex
+
+from . import config, segmenter
+from .model import Commitment, Document, Record, Section
+from .normalise import clean, compact
 from .registry import register
+
+
+@dataclass
+class RankedCommitment(Commitment):
+    """A Commitment with the speaker's full name and the rank of its unit."""
+    speaker_full: str | None = None
+    rank: int | None = None
+    grade: str | None = None
+
+
+@dataclass
+class Sentence:
+    start: int      # raw span, surrounding whitespace excluded
+    end: int
+    text: str       # folded view, whitespace dropped: what cues are matched on
+    quoted: bool    # opens with a quotation mark
+
+
+@dataclass
+class Cue:
+    trigger: str
+    kind: str                   # pledge | first_person | unit | report | quote
+    subject: str | None = None  # who commits, when the sentence names it
+    at: int = 0                 # where the trigger stands in Sentence.text
+
+
+def _alt(words) -> str:
+    return "|".join(regex.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+@functools.lru_cache(maxsize=None)
+def rules() -> dict:
+    cfg = config.load("commitments")
+    cues, exc, run = cfg["cues"], cfg["exclude"], cfg["run"]
+    punct = "，,。；;：:“”‘’\"「」『』（）()《》、！？!?"
+    return {
+        "types": set(cfg["section_types"]),
+        "end": set(cfg["sentence_end"]),
+        "close": set(cfg["closing_quotes"]),
+        "open": set(cfg["opening_quotes"]),
+        "pledge": regex.compile(r"(?:^|[，,：:“「『\"])(?:" + _alt(cues["pledge"]) + ")"),
+        "first_person": regex.compile(
+            r"(?:" + _alt(cues["first_person"]) + r")[^。；;！？]{0,%d}?(?P<m>%s)"
+            % (cues["modal_reach"], _alt(cues["modal"]))),
+        "not_modal": regex.compile(_alt(cues["not_modal"])),
+        "unit": regex.compile(r"(?:^|[，,：:])(?P<s>[^%s]{1,20}?)(?P<m>也将|还将|将要|必将|将)(?!来)"
+                              % regex.escape(punct.replace("、", ""))),
+        "unit_suffix": regex.compile(r"(?:" + _alt(cues["unit_suffix"]) + r")$"),
+        "masked": regex.compile(cues["masked_unit"]),
+        "subject_prefix": regex.compile(r"^(?:" + _alt(cues["subject_prefix"]) + ")+"),
+        "not_subject": set(cues["not_subject"]),
+        "report": regex.compile(r"(?:^|[，,。])(?P<s>[^%s]{2,24}?)(?:%s)[，,：:]?(?P<m>要|将|一定|下一步|今后|力争|坚决)"
+                                % (regex.escape(punct), _alt(cues["report"]))),
+        "titles": regex.compile(r"(?:" + _alt(cues["titles"]) + ")"),
+        "attribution": regex.compile(r"(?P<who>[^%s]{2,30}?)(?:%s)"
+                                     % (regex.escape(punct), _alt(cues["attribution"]))),
+        "directive": regex.compile(_alt(exc["directive"])),
+        "directive_start": regex.compile(r"^(?:" + _alt(exc["directive_start"]) + ")"),
+        "pronouns": set(cues["pronouns"]),
+        "directive_subject": regex.compile(r"^(?:" + _alt(exc["directive_subject"]) + r")[^，,。；;]{0,16}?(?:(?<![主重需只必纲摘])要(?![求点素])|必须|务必)"),
+        "self_criticism": regex.compile("|".join(exc["self_criticism"])),
+        "action": regex.compile(_alt(run["action"])),
+        "numbered": regex.compile(run["numbered_lead"]),
+        "lead_max": run["lead_max"],
+        "numbered_max": run["numbered_lead_max"],
+    }
+
+
+# --------------------------------------------------------------------- sentences
+
+def split_sentences(view: str, start: int, end: int) -> list[Sentence]:
+    """The sentences of view[start:end]: cut after an end mark (and the closing
+    quotes that follow it), and before a quoted utterance introduced by `，` or
+    `：` (`…秦振衡说，“创建…！”` gives the quote a sentence of its own)."""
+    r = rules()
+    cuts, i = [start], start
+    while i < end:
+        ch = view[i]
+        if ch in r["end"]:
+            j = i + 1
+            while j < end and (view[j] in r["close"] or view[j] in " \t"):
+                j += 1
+            cuts.append(j)
+            i = j
+            continue
+        if ch in r["open"] and _opens_utterance(view, start, i, end):
+            cuts.append(i)
+        i += 1
+    cuts.append(end)
+    out = []
+    for a, b in zip(cuts, cuts[1:]):
+        while a < b and view[a].isspace():
+            a += 1
+        while b > a and view[b - 1].isspace():
+            b -= 1
+        text = compact(view, a, b).text
+        if text and regex.search(r"\p{Han}", text):
+            out.append(Sentence(a, b, text, text[0] in r["open"]))
+    return out
+
+
+def _opens_utterance(view: str, lo: int, i: int, hi: int) -> bool:
+    """Is the quote opening at i a whole utterance after `说，` (ends with an end mark)?"""
+    k = i - 1
+    while k >= lo and view[k].isspace():
+        k -= 1
+    if k < lo or view[k] not in "，,：:":
+        return False
+    close = next((j for j in range(i + 1, hi) if view[j] in rules()["close"]), None)
+    return close is not None and view[close - 1] in "。！？!?…"
+
+
+# -------------------------------------------------------------------------- cues
+
+def find_cue(text: str) -> Cue | None:
+    """The cue that makes this sentence a pledge, if any (text: compact view)."""
+    r = rules()
+    m = r["report"].search(text)
+    if m:
+        subject = _subject(m["s"], report=True)
+        if subject:
+            return Cue(m["m"], "report", subject, m.start("m"))
+    for m in r["unit"].finditer(text):
+        subject = _subject(m["s"])
+        if subject:
+            return Cue(m["m"], "unit", subject, m.start("m"))
+    m = r["pledge"].search(text)
+    if m:
+        at = m.start() + (1 if text[m.start()] in "，,：:“「『\"" else 0)
+        return Cue(text[at:m.end()], "pledge", None, at)
+    for m in r["first_person"].finditer(text):
+        if not r["not_modal"].match(text, m.start("m") - 1) and not r["not_modal"].match(text, m.start("m")):
+            return Cue(text[m.start():m.end("m")] if m.end("m") - m.start() <= 4 else m["m"],
+                       "first_person", None, m.start("m"))
+    return None
+
+
+def _subject(words: str, report: bool = False) -> str | None:
+    """A committing unit (or reported speaker) named by `words`, else None."""
+    r = rules()
+    words = regex.sub(r"^(?:下一步|下步|今后|接下来)", "", words)
+    words = r["subject_prefix"].sub("", words)
+    if not words or words in r["not_subject"]:
+        return None
+    if r["masked"].match(words):
+        return words
+    if report:
+        unit, person = split_person(words)
+        return unit or person or words
+    if len(words) > 16 or regex.search(r"[^\p{Han}、]", words):
+        return None
+    return words if r["unit_suffix"].search(words) else None
+
+
+def split_person(words: str) -> tuple[str | None, str | None]:
+    """(unit, person) of `市文联主席陈锐锋`-like words: the unit before the last
+    title, the name after it (either may be None)."""
+    r = rules()
+    titles = list(r["titles"].finditer(words))
+    if not titles:
+        return None, None
+    t = titles[-1]
+    before, after = words[:t.start()], words[t.end():]
+    unit = before if before and r["unit_suffix"].search(before) else None
+    person = None
+    if after:
+        first = segmenter.cut(after)[0]
+        if 2 <= len(first) <= 4 and regex.fullmatch(r"\p{Han}+", first):
+            person = first
+    return unit, person
+
+
+def excluded(text: str, cue: Cue | None) -> bool:
+    """Self-criticism, background, or a directive to others."""
+    r = rules()
+    if r["self_criticism"].search(text):
+        return True
+    before = text[:cue.at] if cue else text[:12]
+    if r["directive"].search(before):
+        return True
+    return cue is None and bool(r["directive_subject"].match(text) or r["directive_start"].match(text))
+
+
+def states_action(text: str) -> bool:
+    return bool(rules()["action"].search(text))
+
+
+# ----------------------------------------------------------------------- reading
+
+def paragraphs_of(doc: Document, section: Section) -> list[tuple[int, int]]:
+    """The section's paragraphs (PDF wraps re-joined), clipped to the section."""
+    out = []
+    for p in doc.work.get("paragraphs") or []:
+        a, b = max(p.start, section.start), min(p.end, section.end)
+        if a < b:
+            out.append((a, b))
+    return out or [(section.start, section.end)]
+
+
+def read_speech(doc: Document, section: Section, view: str) -> list[tuple[Sentence, Cue | str, str | None]]:
+    """(sentence, cue or the pledge's opening trigger, speaker) of a pledge speech."""
+    found, opened = [], None
+    for a, b in paragraphs_of(doc, section):
+        for s in split_sentences(view, a, b):
+            cue = find_cue(s.text)
+            if excluded(s.text, cue):
+                continue
+            if cue and cue.kind != "report":
+                opened = opened or cue.trigger
+                speaker = section.speaker or cue.subject
+                found.append((s, cue, speaker))
+            elif opened and states_action(s.text):
+                found.append((s, opened, section.speaker))
+    return found
+
+
+def read_news(doc: Document, section: Section, view: str) -> list[tuple[Sentence, Cue | str, str | None]]:
+    """(sentence, cue or the plan's trigger, speaker) of a news item or notice body."""
+    found = []
+    for a, b in paragraphs_of(doc, section):
+        sents = split_sentences(view, a, b)
+        plan: tuple[str, str] | None = None      # (speaker, trigger) of a work plan
+        voice: str | None = None                 # the last `X局局长认为` in the paragraph
+        for k, s in enumerate(sents):
+            if s.quoted or _inside_quote(view, a, s.start):
+                cue = _quote_cue(s.text)
+                if cue and not excluded(s.text, cue):
+                    speaker = quote_speaker(doc, view, a, b, s)
+                    if speaker:
+                        found.append((s, cue, speaker))
+                continue
+            voice = _voice(doc, view, s.text) or voice
+            cue = find_cue(s.text)
+            if cue and not excluded(s.text, cue):
+                if cue.kind == "unit":
+                    if k == 1 and _is_lead(sents[0].text) and not found_has(found, sents[0]):
+                        found.append((sents[0], cue.trigger, cue.subject))
+                    found.append((s, cue, cue.subject))
+                    plan = (cue.subject, cue.trigger)
+                    continue
+                if cue.kind == "report":
+                    speaker = voice if cue.subject in rules()["pronouns"] else cue.subject
+                    if speaker:
+                        found.append((s, cue, speaker))
+                    continue
+                if cue.kind == "pledge" and voice:
+                    found.append((s, cue, voice))
+                    continue
+            if plan and not excluded(s.text, None) and states_action(s.text):
+                found.append((s, plan[1], plan[0]))
+    return found
+
+
+def found_has(found, sentence: Sentence) -> bool:
+    return any(f[0].start == sentence.start for f in found)
+
+
+def _is_lead(text: str) -> bool:
+    return len(text.lstrip("—-")) <= rules()["lead_max"] and text[-1] in "。.!！"
+
+
+def _quote_cue(text: str) -> Cue | None:
+    cue = find_cue(text)
+    if cue and cue.kind in ("pledge", "first_person"):
+        return cue
+    return None
+
+
+def _inside_quote(view: str, lo: int, i: int) -> bool:
+    r = rules()
+    depth = 0
+    for ch in view[lo:i]:
+        if ch in "“「『":
+            depth += 1
+        elif ch in "”」』" and depth:
+            depth -= 1
+    return depth > 0
+
+
+def _voice(doc: Document, view: str, text: str) -> str | None:
+    """The unit (or person) that an attribution in this sentence names."""
+    m = rules()["attribution"].search(text)
+    if not m:
+        return None
+    return speaker_of(doc, view, m["who"])
+
+
+def speaker_of(doc: Document, view: str, who: str) -> str | None:
+    """`市文联主席陈锐锋` -> 市文联; `党委书记秦振衡` -> 秦振衡; `陈锐锋` -> the unit it
+    is introduced with elsewhere in the document, else 陈锐锋."""
+    who = regex.split(r"[，,。；]", who)[-1]
+    unit, person = split_person(who)
+    if unit:
+        return unit
+    name = person or (who if 2 <= len(who) <= 4 and regex.fullmatch(r"\p{Han}+", who) else None)
+    if not name:
+        return None
+    text = compact(view).text
+    for m in regex.finditer(regex.escape(name), text):
+        lead = regex.split(r"[，,。；：:“”]", text[max(0, m.start() - 24):m.start()])[-1]
+        u, _ = split_person(lead + name)
+        if u:
+            return u
+    return name
+
+
+def quote_speaker(doc: Document, view: str, lo: int, hi: int, s: Sentence) -> str | None:
+    """Who a quoted sentence belongs to: the attribution after its quotation
+    (up to the next quote), else the one just before it."""
+    r = rules()
+    close = next((j for j in range(s.start, hi) if view[j] in "”」』"), None)
+    if close is not None:
+        nxt = next((j for j in range(close + 1, hi) if view[j] in r["open"]), hi)
+        after = compact(view, close + 1, nxt).text
+        m = r["attribution"].search(after)
+        if m:
+            return speaker_of(doc, view, m["who"])
+    before = compact(view, lo, s.start).text
+    ms = list(r["attribution"].finditer(before))
+    if ms:
+        return speaker_of(doc, view, ms[-1]["who"])
+    return None
+
+
+# ----------------------------------------------------------------------- output
+
+def merge_numbered(view: str, found: list) -> list:
+    """`一是开展专项整治…。` joins the sentence that elaborates it."""
+    r, out, skip = rules(), [], set()
+    for k, (s, cue, speaker) in enumerate(found):
+        if k in skip:
+            continue
+        if (r["numbered"].match(s.text) and len(s.text) <= r["numbered_max"] and k + 1 < len(found)
+                and "\n\n" not in view[s.end:found[k + 1][0].start]
+                and not view[s.end:found[k + 1][0].start].strip()):
+            n = found[k + 1][0]
+            s = Sentence(s.start, n.end, s.text + n.text, s.quoted)
+            skip.add(k + 1)
+        out.append((s, cue, speaker))
+    return out
+
+
+def display(doc: Document, start: int, end: int) -> tuple[int, int, str]:
+    """Raw span and cleaned text of a sentence: ocr_noise left out, an outer
+    pair of quotation marks dropped."""
+    noise = [(f.start, f.end) for f in doc.flags if f.code == "ocr_noise" and f.start is not None]
+    raw = "".join(c for i, c in enumerate(doc.raw[start:end], start)
+                  if not any(a <= i < b for a, b in noise))
+    text = clean(raw)
+    r = rules()
+    if text and text[0] in r["open"] and not any(c in r["close"] for c in text[1:-1]):
+        text = text[1:]
+        if text and text[-1] in r["close"]:
+            text = text[:-1]
+    return start, end, text
+
+
+def rank_of(doc: Document, speaker: str) -> Record | None:
+    """The record of the speaker's unit, when the document ranks or grades it."""
+    for rec in doc.records:
+        if rec.rank is None and rec.grade is None:
+            continue
+        if speaker in (rec.unit, rec.unit_full) or (len(rec.unit) >= 2 and speaker.endswith(rec.unit)):
+            return rec
+    return None
+
+
+def full_name(doc: Document, speaker: str) -> str:
+    try:
+        from .units import full_name as unit_full_name
+    except ImportError:
+        return speaker
+    return unit_full_name(doc, speaker) or speaker
+
+
+def masked_view(doc: Document) -> str:
+    """The folded view with ocr_noise blanked out (same length): junk never holds a cue."""
+    view = doc.work.get("view", doc.raw)
+    for f in doc.flags:
+        if f.code == "ocr_noise" and f.start is not None and f.end is not None:
+            view = view[:f.start] + " " * (f.end - f.start) + view[f.end:]
+    return view
+
+
+def commitments_of(doc: Document) -> list[RankedCommitment]:
+    view = masked_view(doc)
+    types = rules()["types"]
+    out, seen = [], set()
+    for section in doc.sections:
+        if section.type not in types:
+            continue
+        reader = read_speech if section.type == "pledge_speech" else read_news
+        for s, cue, speaker in merge_numbered(view, reader(doc, section, view)):
+            if not speaker:
+                continue
+            start, end, text = display(doc, s.start, s.end)
+            key = regex.sub(r"\s", "", text)
+            if not key or key in seen:
+                continue
+            seen.add(key)
+            rec = rank_of(doc, speaker)
+            out.append(RankedCommitment(
+                speaker=speaker, section=section.id, text=text, start=start, end=end,
+                trigger=cue.trigger if isinstance(cue, Cue) else cue,
+                speaker_full=full_name(doc, speaker),
+                rank=rec.rank if rec else None, grade=rec.grade if rec else None))
+    return out
 
 
 @register("commitments")
 def make_commitments():
     def commitments(doc: Document) -> Document:
+        doc.commitments = commitments_of(doc)
         return doc
     return commitments

@@ -1,0 +1,197 @@
+"""Commitments: sentence cutting, cues and exclusions on text; then the real
+documents against their gold (speakers, offsets, ranks, traditional script)."""
+from __future__ import annotations
+
+import difflib
+import json
+import re
+
+import pytest
+
+from pipeline.commitments import commitments_of, find_cue, excluded, split_sentences
+from pipeline.model import Document, Flag, Section
+from pipeline.normalise import clean
+from pipeline.runner import Pipeline
+
+from .conftest import SHARED, needs_shared, processed
+
+
+def sentences(text: str) -> list[str]:
+    return [clean(text[s.start:s.end]) for s in split_sentences(text, 0, len(text))]
+
+
+def speech(text: str, speaker: str = "北塔区", kind: str = "pledge_speech", flags=()) -> list:
+    """Commitments of `text` read as one section of type `kind`."""
+    doc = Pipeline(["normalise"]).process_text(text)
+    doc.sections = [Section("s1", kind, 0, len(text), speaker=speaker if kind == "pledge_speech" else None)]
+    doc.flags = list(flags)
+    return commitments_of(doc)
+
+
+# ------------------------------------------------------------------- sentences
+
+def test_sentences_end_at_marks_and_semicolons():
+    assert sentences("下一步,我们将坚决打赢攻坚战;以最坚定的信念,全面实现目标。持续以制促管常态。") == [
+        "下一步,我们将坚决打赢攻坚战;", "以最坚定的信念,全面实现目标。", "持续以制促管常态。"]
+
+
+def test_a_quote_keeps_its_closing_mark_and_an_introduced_utterance_stands_alone():
+    text = "“我们要全民动员。”会上，书记秦振衡说，“让我们全力打好决胜战！”"
+    assert sentences(text) == ["“我们要全民动员。”", "会上，书记秦振衡说，", "“让我们全力打好决胜战！”"]
+
+
+def test_a_quoted_phrase_inside_a_sentence_does_not_cut_it():
+    assert len(sentences("突出“全域创建、全员创建”，“八措并举”奋力夺取最后胜利。")) == 1
+
+
+# ------------------------------------------------------------------------ cues
+
+@pytest.mark.parametrize("text, trigger, kind, subject", [
+    ("下一步,我们将严格按照市委的要求。", "下一步", "pledge", None),
+    ("郑重承诺:提高思想认识,加强组织领导。", "郑重承诺", "pledge", None),
+    ("我们痛定思痛,将对标对表、举一反三。", "将", "first_person", None),
+    ("我区上下将以时不我待的紧迫感真抓实干。", "将", "first_person", None),
+    ("高新区将加强思想道德教育。", "将", "unit", "高新区"),
+    ("市委、市政府将牢固树立民生为本的理念。", "将", "unit", "市委、市政府"),
+    ("下一步,市创建办将以问题为导向进行督查。", "将", "unit", "市创建办"),
+    ("被约谈冀州区级责任人表示,要以此次约谈为契机。", "要", "report", "冀州区级责任人"),
+    ("***将围绕道路容貌开展专项治理工作。", "将", "unit", "***"),
+])
+def test_cues_name_their_trigger_and_subject(text, trigger, kind, subject):
+    cue = find_cue(text)
+    assert (cue.trigger[-len(trigger):], cue.kind, cue.subject) == (trigger, kind, subject)
+
+
+@pytest.mark.parametrize("text", [
+    "现将评价情况通报如下。",                       # 将 as 把, no subject
+    "工信等市直部门就抓好下一步重点工作进行安排。",  # 下一步 inside a clause
+    "高新区蒸水小学用歌声将音乐党史课推向高潮。",    # no unit right before 将
+    "对存在的问题我们照单全收,我们深入剖析原因。",   # no modal
+])
+def test_no_cue(text):
+    assert find_cue(text) is None
+
+
+@pytest.mark.parametrize("text", [
+    "北塔区创文工作取得了一些实质性进展,但存在的问题还不少。",
+    "王伟强调,我们要抢工期、赶进度。",
+    "各级各有关部门要认清当前形势。",
+    "请各县市区认真对照问题清单整改。",
+])
+def test_self_criticism_and_directives_are_excluded(text):
+    assert excluded(text, find_cue(text))
+
+
+# ----------------------------------------------------------------- on sections
+
+def test_a_pledge_speech_keeps_actions_after_the_first_cue():
+    text = ("北塔区创文工作取得了一些进展,但存在的问题还不少。\n"
+            "下一步,我们将坚持问题导向。持续以制促管常态。军令如山无戏言。坚决做到标准不降,力度不弱。\n")
+    found = speech(text)
+    assert [c.text for c in found] == ["下一步,我们将坚持问题导向。", "持续以制促管常态。",
+                                       "坚决做到标准不降,力度不弱。"]
+    assert {c.speaker for c in found} == {"北塔区"}
+    assert [c.trigger for c in found] == ["下一步"] * 3
+    for c in found:
+        assert clean(text[c.start:c.end]) == c.text
+
+
+def test_a_numbered_lead_phrase_joins_its_elaboration():
+    text = "下一步,我们将重点做好以下工作。一是开展专项整治。我们将严格查处违规违章现象。\n"
+    assert [c.text for c in speech(text)] == ["下一步,我们将重点做好以下工作。",
+                                              "一是开展专项整治。我们将严格查处违规违章现象。"]
+
+
+def test_news_keeps_plans_reports_and_quotes_but_not_directives():
+    text = ("会议强调,要做到责任到位,将创城任务目标进一步分解。要制定切实可行的整改计划。\n"
+            "被约谈区级责任人表示,要以此次约谈为契机,迅速整改。\n"
+            "——抓好思想建设。高新区将加强理论学习。扎实开展理想信念教育。\n"
+            "“下一步将加大投入,解决老大难问题。”市文联主席陈锐锋说道。\n")
+    found = speech(text, kind="news")
+    assert [(c.speaker, c.text) for c in found] == [
+        ("区级责任人", "被约谈区级责任人表示,要以此次约谈为契机,迅速整改。"),
+        ("高新区", "——抓好思想建设。"), ("高新区", "高新区将加强理论学习。"),
+        ("高新区", "扎实开展理想信念教育。"),
+        ("市文联", "下一步将加大投入,解决老大难问题。")]
+
+
+def test_ocr_noise_is_kept_out_of_the_text():
+    text = "下一步,我们将全国AG超玩会入口加大投入,把工作抓实抓牢。\n"
+    at = text.index("全国AG")
+    found = speech(text, flags=[Flag("ocr_noise", "spam", at + 2, at + 2 + len("AG超玩会入口"))])
+    assert [c.text for c in found] == ["下一步,我们将全国加大投入,把工作抓实抓牢。"]
+
+
+def test_a_sentence_repeated_word_for_word_is_kept_once():
+    text = "下一步,我们将坚持问题导向。\n\n下一步,我们将坚持问题导向。\n"
+    assert len(speech(text)) == 1
+
+
+# -------------------------------------------------------------- real documents
+
+def gold_of(name: str, sub: str = "gold") -> tuple[dict, str]:
+    gold = json.loads(next((SHARED / sub).glob(f"{name}_*.json")).read_text())
+    corpus = SHARED / sub.replace("gold", "corpus")
+    return gold, str(corpus / gold["source"])
+
+
+def matched(gold: list[dict], pred: list[dict]) -> list[tuple[dict, dict]]:
+    """Pairs (gold, pred) as score.py pairs them: similarity of the texts >= 0.6."""
+    squash = lambda s: re.sub(r"\s", "", s)
+    pairs, used = [], set()
+    for g in gold:
+        best = max(((difflib.SequenceMatcher(None, squash(g["text"]), squash(p["text"]), autojunk=False).ratio(), i)
+                    for i, p in enumerate(pred) if i not in used), default=(0, None))
+        if best[0] >= 0.6:
+            used.add(best[1])
+            pairs.append((g, pred[best[1]]))
+    return pairs
+
+
+@needs_shared
+@pytest.mark.parametrize("name, sub", [("001", "gold"), ("003", "gold"), ("004", "gold"),
+                                       ("w11", "web/gold")])
+def test_real_commitments_match_the_gold(name, sub):
+    gold, path = gold_of(name, sub)
+    doc, raw = processed(path)
+    pairs = matched(gold["commitments"], doc["commitments"])
+    n_gold, n_pred = len(gold["commitments"]), len(doc["commitments"])
+    assert 2 * len(pairs) / (n_gold + n_pred) >= 0.9
+    right = [g for g, p in pairs if g["speaker"] in p["speaker"] or p["speaker"] in g["speaker"]]
+    assert len(right) >= 0.9 * len(pairs)
+
+
+@needs_shared
+def test_real_spans_cover_their_text_and_point_at_their_section():
+    gold, path = gold_of("001")
+    doc, raw = processed(path)
+    sections = {s["id"]: s for s in doc["sections"]}
+    for c in doc["commitments"]:
+        sec = sections[c["section"]]
+        assert sec["start"] <= c["start"] < c["end"] <= sec["end"]
+        assert clean(raw[c["start"]:c["end"]]) == c["text"]
+        assert c["speaker"] == sec["speaker"]
+
+
+@needs_shared
+def test_a_pledge_carries_the_rank_of_its_unit():
+    gold, path = gold_of("001")
+    doc, raw = processed(path)
+    ranked = {r["unit"]: r["rank"] for r in doc["records"] if r["rank"] is not None}
+    last = [c for c in doc["commitments"] if c["speaker"] in ranked]
+    assert last, "pledges of ranked units"
+    for c in last:
+        assert c["rank"] == ranked[c["speaker"]]
+
+
+@needs_shared
+def test_traditional_script_gives_the_same_commitments():
+    import opencc
+    gold, path = gold_of("001")
+    doc, raw = processed(path)
+    trad = opencc.OpenCC("s2t").convert(raw)
+    assert len(trad) == len(raw)
+    pipeline = Pipeline()
+    tdoc = pipeline(Document.from_text(trad, "trad.txt")).to_dict()
+    assert [(c["start"], c["end"]) for c in tdoc["commitments"]] == \
+        [(c["start"], c["end"]) for c in doc["commitments"]]
