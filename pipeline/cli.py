@@ -121,7 +121,3 @@ main.add_command(validate_command)
 from .cli_store import COMMANDS as _STORE_COMMANDS  # noqa: E402  index, query, export, tables
 for _command in _STORE_COMMANDS:
     main.add_command(_command)
-
-from .cli_store import COMMANDS as _STORE_COMMANDS  # noqa: E402  index, query, export, tables
-for _command in _STORE_COMMANDS:
-    main.add_command(_command)
