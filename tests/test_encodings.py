@@ -81,7 +81,7 @@ SAME = ["genre", "title", "doc_number", "issuer", "recipients", "date", "attachm
         "sections", "records", "entities", "commitments", "flags"]
 
 
-def _legacy_encoding(text: str) -> str:
+def legacy_encoding(text: str) -> str:
     """GBK, as old government sites serve it; GB18030 when a character is outside GBK."""
     try:
         text.encode("gbk")
@@ -94,7 +94,7 @@ def _legacy_encoding(text: str) -> str:
 @pytest.mark.parametrize("target", ["legacy", "utf-16"])
 def test_a_reencoded_copy_gives_the_same_document(path, target, tmp_path, pipeline):
     original, raw = processed(str(path))
-    encoding = _legacy_encoding(raw) if target == "legacy" else "utf-16"
+    encoding = legacy_encoding(raw) if target == "legacy" else "utf-16"
     copy = tmp_path / path.name
     copy.write_bytes(raw.encode(encoding))
     outcome = pipeline.process_path(str(copy))
