@@ -35,18 +35,22 @@ def _simplifier():
     return _SIMPLIFIER
 
 
+_WIDTH_TABLE = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
+_WIDTH_TABLE.update({ord(c): " " for c in "\u3000\u00a0\u2002\u2003\u2009\ufeff"})
+
+
 def fold_char(ch: str) -> str:
-    code = ord(ch)
-    if 0xFF01 <= code <= 0xFF5E:
-        return chr(code - 0xFEE0)
-    if ch in "\u3000\u00a0\u2002\u2003\u2009\ufeff":
-        return " "
-    return ch
+    return ch.translate(_WIDTH_TABLE)
+
+
+def fold_width(text: str) -> str:
+    """Full-width ASCII to half-width, unusual spaces to a space; same length."""
+    return text.translate(_WIDTH_TABLE)
 
 
 def fold(text: str) -> str:
     """Same-length folding of width variants and traditional script."""
-    out = "".join(fold_char(c) for c in text)
+    out = fold_width(text)
     if has_traditional(out):
         simple = _simplifier().convert(out)
         if len(simple) == len(out):
@@ -61,7 +65,7 @@ _TRAD_HINTS = set("們這個來說為與對會經將際華區縣鄉鎮機關員�
 
 
 def has_traditional(text: str) -> bool:
-    return any(c in _TRAD_HINTS for c in text)
+    return not _TRAD_HINTS.isdisjoint(text)
 
 
 @dataclass
@@ -78,34 +82,25 @@ class Compact:
         return start, end
 
 
-def compact(text: str, start: int = 0, end: int | None = None, keep_newlines: bool = False,
-            only_between_cjk: bool = False) -> Compact:
+_SPACE_RUN = regex.compile(r"\s+")
+_SPACE_RUN_KEEP_NL = regex.compile(r"[^\S\n]+")
+_TEXT_RUN = regex.compile(r"\S+")
+_TEXT_RUN_KEEP_NL = regex.compile(r"[^\s]+|\n")
+
+
+def squeeze(text: str) -> str:
+    """`text` without any whitespace (the text of `compact`, without its offsets)."""
+    return _SPACE_RUN.sub("", text)
+
+
+def compact(text: str, start: int = 0, end: int | None = None, keep_newlines: bool = False) -> Compact:
     """Drop whitespace from text[start:end]; `text` is usually the folded view."""
     end = len(text) if end is None else end
-    chars, offs = [], []
-    for i in range(start, end):
-        c = text[i]
-        if c.isspace() and not (keep_newlines and c == "\n"):
-            if only_between_cjk and not _between_cjk(text, i, start, end):
-                chars.append(c)
-                offs.append(i)
-            continue
-        chars.append(c)
-        offs.append(i)
-    return Compact("".join(chars), offs, end)
-
-
-def _between_cjk(text: str, i: int, lo: int, hi: int) -> bool:
-    a = i - 1
-    while a >= lo and text[a] in " \t":
-        a -= 1
-    b = i + 1
-    while b < hi and text[b] in " \t":
-        b += 1
-    if a < lo or b >= hi:
-        return True
-    left, right = text[a], text[b]
-    return not (left.isascii() and left.isalpha() and right.isascii() and right.isalpha())
+    pieces, offs = [], []
+    for m in (_TEXT_RUN_KEEP_NL if keep_newlines else _TEXT_RUN).finditer(text, start, end):
+        pieces.append(m.group())
+        offs.extend(range(m.start(), m.end()))
+    return Compact("".join(pieces), offs, end)
 
 
 def clean(text: str) -> str:
@@ -121,9 +116,13 @@ def clean(text: str) -> str:
             out += " " + ln
         else:
             out = ln
-    out = regex.sub(r"(?<=[\p{Han}\p{P}\d])[ \t\u3000]+(?=[\p{Han}\p{P}\d])", "", out)
-    out = regex.sub(r"(?<=[\p{Han}])[ \t\u3000]+|[ \t\u3000]+(?=[\p{Han}])", "", out)
+    out = _INNER_SPACE.sub("", out)
+    out = _SPACE_NEXT_TO_HAN.sub("", out)
     return out
+
+
+_INNER_SPACE = regex.compile(r"(?<=[\p{Han}\p{P}\d])[ \t\u3000]+(?=[\p{Han}\p{P}\d])")
+_SPACE_NEXT_TO_HAN = regex.compile(r"(?<=[\p{Han}])[ \t\u3000]+|[ \t\u3000]+(?=[\p{Han}])")
 
 
 @dataclass
@@ -154,7 +153,7 @@ def split_lines(raw: str) -> list[Line]:
 
 def typical_width(view: str, lines: list[Line]) -> int:
     """The width of a full line of running text: where PDF extraction wraps."""
-    widths = [len(compact(view, ln.start, ln.end).text) for ln in lines]
+    widths = [len(squeeze(view[ln.start:ln.end])) for ln in lines]
     widths = [w for w in widths if w >= 12 and "\t" not in view]
     if len(widths) < 3:
         return 10 ** 6
@@ -166,10 +165,10 @@ def is_wrapped(view: str, line: Line, width: int) -> bool:
     text = view[line.start:line.end]
     if "\t" in text:
         return False
-    body = compact(view, line.start, line.end).text
+    body = squeeze(text)
     if not body or body[-1] in SENTENCE_END or body[-2:-1] in SENTENCE_END and body[-1] in "”’\"'":
         return False
-    if regex.search(r"\s{3,}\S", text.strip()) or _COMPLETE_LINE.search(body):
+    if _ALIGNED.search(text.strip()) or _COMPLETE_LINE.search(body):
         return False
     tokens = text.split()
     if len(tokens) >= 3 and tokens[0].isdigit() and any(_NUMBER.match(t) for t in tokens[2:]):
@@ -179,10 +178,12 @@ def is_wrapped(view: str, line: Line, width: int) -> bool:
     if not max(12, int(width * 0.9)) <= len(body) <= width * 1.15 + 2:
         return False
     # a full-width line that is a unit's name (a list of names) is complete
-    return not (_NAME_END.search(body) and not regex.search(r"[，,。、；;：:]", body))
+    return not (_NAME_END.search(body) and not _PUNCT.search(body))
 
 
 _NAME_END = regex.compile("(" + "|".join(config.load("sections")["wrap"]["name_endings"]) + ")$")
+_ALIGNED = regex.compile(r"\s{3,}\S")
+_PUNCT = regex.compile(r"[，,。、；;：:]")
 _NUMBER = regex.compile(r"^\d+(\.\d+)?$")
 # a line that ends a block even without punctuation: a date, an 印发 line
 _COMPLETE_LINE = regex.compile(r"(\d+日|印发|\d{4}-\d{1,2}-\d{1,2}|通报|通知|决定|意见|公告)$")
@@ -237,6 +238,6 @@ def make_normalise():
         doc.work["view"] = view
         doc.work["lines"] = lines
         doc.work["paragraphs"] = paragraphs(view, lines)
-        doc.work["traditional"] = view != "".join(fold_char(c) for c in doc.raw)
+        doc.work["traditional"] = view != fold_width(doc.raw)
         return doc
     return normalise

@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import collections
 import functools
-import re
 from dataclasses import dataclass, field
 
 import regex
 
 from . import config
 from .model import Document, Section
-from .normalise import clean, compact
+from .normalise import clean, squeeze
 from .registry import register
 
 
@@ -94,17 +93,26 @@ def _unit(raw: str, view: str, a: int, b: int) -> Unit:
     while b > a and view[b - 1].isspace():
         b -= 1
     seg = view[a:b]
-    flat = re.sub(r"[ \t\u3000]+", " ", seg.replace("\r", "").replace("\n", "")).strip()
+    flat = _BLANKS.sub(" ", seg.replace("\r", "").replace("\n", "")).strip()
     line_start = raw.rfind("\n", 0, a) + 1
     line_end = raw.find("\n", a)
     first = raw[line_start: line_end if line_end >= 0 else len(raw)]
-    return Unit(a, b, flat, compact(seg).text, first, seg.count("\n") + 1)
+    return Unit(a, b, flat, squeeze(seg), first, seg.count("\n") + 1)
 
 
 # ---------------------------------------------------------------- local features
 
 NUM = regex.compile(r"^[-+]?\d+(\.\d+)?%?$")
 SENTENCE = regex.compile(r"[。！？!?；;]")
+HAN = regex.compile(r"\p{Han}")
+WORDISH = regex.compile(r"[\p{Han}\w]")
+BARE_ATTACHMENT = regex.compile(r"^附(件|表)\d*$")
+NUMBERED_HEADING = regex.compile(r"^[一二三四五六七八九十]+[、.]")
+NUMBERED_ITEM = regex.compile(r"^\**\d+[.、．]")
+_BLANKS = regex.compile(r"[ \t\u3000]+")
+_GAP = regex.compile(r"\s{2,}")
+_GAPPED = regex.compile(r"\S\s{2,}\S")
+_ALIGNED = regex.compile(r"\S {2,}\S")
 ORG_LIKE = regex.compile(r"^[\p{Han}\w()（）·\-*“”\"]{2,40}$")
 
 
@@ -114,12 +122,12 @@ def cells_of(u: Unit) -> list[str]:
         return [x.strip() for x in line.split("\t")]
     if "|" in line:
         return [x.strip() for x in line.strip().strip("|").split("|")]
-    return [x for x in re.split(r"\s{2,}", line.strip()) if x] if re.search(r"\S\s{2,}\S", line) else line.split()
+    return [x for x in _GAP.split(line.strip()) if x] if _GAPPED.search(line) else line.split()
 
 
 def is_header_row(cells: list[str]) -> bool:
     words = cues()["table"]["header_words"]
-    filled = [compact(x).text for x in cells if x.strip()]
+    filled = [squeeze(x) for x in cells if x.strip()]
     if len(filled) < 2 or any(NUM.match(x) or len(x) > 12 or SENTENCE.search(x) for x in filled):
         return False
     hits = sum(any(w in x and len(x) - len(w) <= 4 for w in words) for x in filled)
@@ -133,7 +141,7 @@ def table_features(u: Unit) -> None:
         u.props.add("row")
     elif u.n_lines == 1 and (line.rstrip().endswith("|") or line.lstrip().startswith("|")):
         u.props.add("row")
-    elif u.n_lines == 1 and re.search(r"\S {2,}\S", line.strip()) and len(u.text) <= 60 \
+    elif u.n_lines == 1 and _ALIGNED.search(line.strip()) and len(u.text) <= 60 \
             and not SENTENCE.search(u.text):
         u.props.add("row")
     elif u.n_lines == 1 and not SENTENCE.search(u.text):
@@ -150,45 +158,52 @@ def table_features(u: Unit) -> None:
 
 
 def local_features(u: Unit) -> None:
+    """Cue features of one unit.  Most cues describe short lines (titles, captions,
+    furniture), and the others are anchored at the start of a line: long paragraphs
+    are only searched at their head, which keeps the stage fast."""
     c = cues()
-    f, n = u.flat, c["notice"]
-    if c["furniture"]["other"].search(f):
+    n = c["notice"]
+    size = len(u.text)
+    short = size <= 100
+    head = u.flat[:100]
+    colon = head.endswith((":", "："))
+    if short and c["furniture"]["other"].search(head):
         u.props.add("furniture")
-    if c["furniture"]["masthead"].search(f):
+    if size <= 40 and c["furniture"]["masthead"].search(head):
         u.props.add("masthead")
-    if c["caption"]["patterns"].search(f) and len(u.text) <= 120:
+    if ("摄" in head or head.startswith("图")) and size <= 120 and c["caption"]["patterns"].search(u.flat):
         u.props.add("caption")
-    if c["byline"]["patterns"].search(f):
+    if short and c["byline"]["patterns"].search(head):
         u.props.add("byline")
-    if n["date_line"].search(u.text):
+    if size <= 30 and n["date_line"].search(u.text):
         u.props.add("date")
-    if n["colophon"].search(f):
+    if n["colophon"].search(head):
         u.props.add("colophon")
-    if n["attachment"].search(f):
+    if n["attachment"].search(head[:12]):
         u.props.add("attachment")
-    if n["doc_number"].search(u.text):
+    if size <= 40 and n["doc_number"].search(u.text):
         u.props.add("doc_number")
-    if n["metadata"].search(f):
+    if n["metadata"].search(head[:12]):
         u.props.add("metadata")
-    if n["recipients"].search(u.text) and len(u.text) <= 120 and not u.text.startswith("尊敬"):
+    if colon and size <= 120 and n["recipients"].search(u.text) and not u.text.startswith("尊敬"):
         u.props.add("recipients")
-    if n["title"].search(u.text) and len(u.text) <= 80 and not SENTENCE.search(u.text):
+    if size <= 80 and not SENTENCE.search(u.text) and n["title"].search(u.text):
         u.props.add("title")
-    if len(u.first_line) - len(u.first_line.lstrip()) >= n["indent_signature"] and len(u.text) <= 30:
+    if size <= 30 and len(u.first_line) - len(u.first_line.lstrip()) >= n["indent_signature"]:
         u.props.add("right_aligned")
-    if c["speech"]["heading"].search(u.text) and len(u.text) <= 60:
+    if size <= 60 and c["speech"]["heading"].search(u.text):
         u.props.add("speech_heading")
-    if len(u.text) <= c["name_list"]["max_len"] and ORG_LIKE.match(u.text) and not NUM.match(u.text):
+    if size <= c["name_list"]["max_len"] and ORG_LIKE.match(u.text) and not NUM.match(u.text):
         u.props.add("name")
         if org_ending().search(u.text):
             u.props.add("org")
-    if c["name_list"]["heading"].search(u.text):
+    if colon and size <= 20 and c["name_list"]["heading"].search(u.text):
         u.props.add("verdict_heading")
-    if c["table"]["note"].search(f):
+    if c["table"]["note"].search(head[:40]):
         u.props.add("note")
-    if c["newspaper"]["lead"].search(f):
+    if c["newspaper"]["lead"].search(head[:30]):
         u.props.add("lead")
-    if _is_debris(u):
+    if short and _is_debris(u):
         u.props.add("debris")
     table_features(u)
 
@@ -197,7 +212,7 @@ def _is_debris(u: Unit) -> bool:
     tokens = u.flat.split()
     if len(tokens) < cues()["noise"]["debris_min_tokens"]:
         return False
-    singles = sum(len(t) == 1 and bool(regex.match(r"\p{Han}", t)) for t in tokens)
+    singles = sum(len(t) == 1 and bool(HAN.match(t)) for t in tokens)
     return singles >= 2 and len(u.text) <= 30 and not SENTENCE.search(u.text)
 
 
@@ -206,10 +221,11 @@ def _is_debris(u: Unit) -> bool:
 def detect_genre(units: list[Unit]) -> str:
     g = cues()["genre"]
     top = units[:8]
-    notice_top = sum(bool(g["notice"].search(u.text)) or "recipients" in u.props or "metadata" in u.props
+    notice_top = sum(bool(g["notice"].search(u.text[:100])) or "recipients" in u.props or "metadata" in u.props
                      for u in top)
-    news = sum(bool(g["newspaper"].search(u.flat)) or "caption" in u.props or "lead" in u.props for u in units)
-    speech = sum(bool(g["speech"].search(u.text)) for u in units[:6])
+    edges = units if len(units) <= 80 else units[:40] + units[-40:]
+    news = sum(bool(g["newspaper"].search(u.flat[:100])) or "caption" in u.props or "lead" in u.props for u in edges)
+    speech = sum(bool(g["speech"].search(u.text[:100])) for u in units[:6])
     if speech and notice_top <= 1 and news <= 1 and not any("doc_number" in u.props for u in top):
         return "other"
     if notice_top >= 2 or any("doc_number" in u.props or "metadata" in u.props for u in top):
@@ -298,12 +314,12 @@ def _label_titles(units: list[Unit], i: int) -> None:
         if t.label == "table_title":
             k -= 1
             continue
-        bare_attachment = regex.match(r"^附(件|表)\d*$", t.text)
+        bare_attachment = BARE_ATTACHMENT.match(t.text)
         if len(t.text) > max_len or SENTENCE.search(t.text) or (t.props & {"date", "recipients", "furniture",
                                                                             "caption", "attachment", "colophon"}
                                                                  and not bare_attachment):
             break
-        if t.text.endswith(("：", ":")) and "verdict_heading" not in t.props and not regex.match(r"^[一二三四五六七八九十]+[、.]", t.text):
+        if t.text.endswith(("：", ":")) and "verdict_heading" not in t.props and not NUMBERED_HEADING.match(t.text):
             break
         t.label = "table_title"
         t.new = True
@@ -394,7 +410,7 @@ def label_attachments(units: list[Unit]) -> None:
             continue
         u.label, u.new = "attachment_list", True
         k = i + 1
-        while k < n and not units[k].label and regex.match(r"^\**\d+[.、．]", units[k].text) and len(units[k].text) <= 80:
+        while k < n and not units[k].label and NUMBERED_ITEM.match(units[k].text) and len(units[k].text) <= 80:
             units[k].label = "attachment_list"
             k += 1
         i = k
@@ -510,7 +526,7 @@ def flag_noise(units: list[Unit], doc: Document) -> None:
     for u in units:
         for m in spam.finditer(view, u.start, u.end):
             doc.flag("ocr_noise", f"spam spliced into the text: {m.group()}", m.start(), m.end())
-        if u.label == "table" and u.n_lines == 1 and u.text and not regex.search(r"[\p{Han}\w]", u.text):
+        if u.label == "table" and u.n_lines == 1 and u.text and not WORDISH.search(u.text):
             doc.flag("ocr_noise", f"damaged table cell: {u.flat}", u.start, u.end)
 
 
