@@ -1,12 +1,107 @@
-"""Stage 'checks' (being built)."""
+"""Stage 'checks': the cross-checks a careful analyst makes on the records, as flags.
+
+* `count_mismatch`: a total stated in the text (`纳入评价范围的 257个市直单位`,
+  `评定为"优秀"等次的单位 97个`) disagrees with the rows;
+* `rank_blank`: a table with a rank column leaves a row's rank empty;
+* `rank_inconsistent`: within one ranking, a higher score ranked lower, or equal ranks
+  with different scores;
+* `value_out_of_range`: a part score above the share its header states (`占比40%`), a
+  score above 100;
+* `duplicate_unit`: the same unit twice in one table.
+
+(`unit_recovered` is raised by the tables stage where it recovers the name.)
+"""
 from __future__ import annotations
 
-from .model import Document
+from itertools import combinations
+
+import regex
+
+from . import config
+from .model import Document, Record
+from .normalise import compact
 from .registry import register
+from .tables import Table
+
+
+def rankings_of(records: list[Record]) -> list[list[Record]]:
+    """Records ranked together: one table group, split where the ranks restart at the top."""
+    groups: dict[tuple, list[Record]] = {}
+    for r in records:
+        if r.rank is not None:
+            groups.setdefault((r.table, r.group), []).append(r)
+    runs = []
+    for recs in groups.values():
+        run = [recs[0]]
+        for r in recs[1:]:
+            if r.rank < run[-1].rank:
+                runs.append(run)
+                run = []
+            run.append(r)
+        runs.append(run)
+    return runs
+
+
+def check_ranks(doc: Document) -> None:
+    for run in rankings_of(doc.records):
+        for a, b in combinations([r for r in run if r.score is not None], 2):
+            if a.rank == b.rank and a.score != b.score:
+                doc.flag("rank_inconsistent", f"{a.unit} and {b.unit} share rank {a.rank} with different "
+                         f"scores ({a.score:g}, {b.score:g})", a.start, b.end)
+            elif (a.rank - b.rank) * (a.score - b.score) > 0:
+                doc.flag("rank_inconsistent", f"{a.unit} (rank {a.rank}, {a.score:g}) and {b.unit} "
+                         f"(rank {b.rank}, {b.score:g}): the higher score is ranked lower", a.start, b.end)
+
+
+def check_tables(doc: Document, tables: list[tuple[str, Table]]) -> None:
+    for _, table in tables:
+        has_rank = "rank" in table.roles
+        seen: dict[str, Record] = {}
+        for r in table.records:
+            if has_rank and r.rank is None:
+                doc.flag("rank_blank", f"{r.unit or 'a row'} has no rank in a ranked table", r.start, r.end)
+            for col, share in table.shares.items():
+                value = r.scores.get(table.headers[col])
+                if value is not None and value > share:
+                    doc.flag("value_out_of_range", f"{r.unit or 'a row'}: {table.headers[col]} {value:g} is above "
+                             f"its share {share:g}", r.start, r.end)
+            for col in table.numeric_cols:
+                value = r.scores.get(table.headers[col])
+                if table.roles[col] == "score" and value is not None and value > 100:
+                    doc.flag("value_out_of_range", f"{r.unit or 'a row'}: {table.headers[col]} {value:g} is "
+                             "above 100", r.start, r.end)
+            if r.unit:
+                if r.unit in seen:
+                    doc.flag("duplicate_unit", f"{r.unit} appears twice in one table", seen[r.unit].start, r.end)
+                seen[r.unit] = r
+
+
+def check_counts(doc: Document, tables: list[tuple[str, Table]]) -> None:
+    settings = config.load("tables")["checks"]
+    text = compact(doc.work["view"])
+    largest = max((len(t.records) for _, t in tables), default=0)
+    for m in regex.finditer(settings["total"], text.text):
+        stated = int(m.group(1))
+        if largest and stated != largest:
+            a, b = text.span(m.start(), m.end())
+            doc.flag("count_mismatch", f"the text states {stated} units, the table has {largest} rows", a, b)
+    graded = [r.grade for r in doc.records if r.grade]
+    for m in regex.finditer(settings["grade_count"], text.text):
+        grade, stated = m.group(1), int(m.group(2))
+        if grade not in graded and not graded:
+            continue
+        found = graded.count(grade)
+        if found != stated:
+            a, b = text.span(m.start(), m.end())
+            doc.flag("count_mismatch", f"the text states {stated} units graded {grade}, the rows give {found}", a, b)
 
 
 @register("checks")
 def make_checks():
     def checks(doc: Document) -> Document:
+        tables = doc.work.get("tables", [])
+        check_counts(doc, tables)
+        check_tables(doc, tables)
+        check_ranks(doc)
         return doc
     return checks
