@@ -29,6 +29,8 @@ def cues() -> dict:
             return regex.compile("|".join(f"(?:{v})" for v in value))
         if isinstance(value, dict):
             return {k: comp(v) if k not in ("bullets", "header_words") else v for k, v in value.items()}
+        if isinstance(value, str) and value.startswith("(?"):
+            return regex.compile(value)
         return value
     return {k: comp(v) for k, v in config.load("sections").items()}
 
@@ -80,6 +82,7 @@ def make_units(doc: Document) -> list[Unit]:
             while view[nxt].isspace():
                 nxt += 1
             pieces = [(start, m.end()), (nxt, p.end)]
+        pieces = [q for a, b in pieces for q in _split_inline_headings(view, a, b)]
         for a, b in pieces:
             u = _unit(raw, view, a, b)
             if a != p.start and c["furniture"]["other"].search(u.flat):
@@ -87,6 +90,16 @@ def make_units(doc: Document) -> list[Unit]:
                 u.start = next(i for i in range(p.start, b) if not view[i].isspace())
             units.append(u)
     return units
+
+
+def _split_inline_headings(view: str, a: int, b: int) -> list[tuple[int, int]]:
+    """Pieces of a collapsed paragraph, cut before headings such as 二、 or (三)."""
+    f = cues()["furniture"]
+    if b - a < f["inline_min_len"]:
+        return [(a, b)]
+    cuts = [m.end() for m in f["inline_heading"].finditer(view, a + 1, b) if m.end() > a + 1]
+    bounds = [a] + cuts + [b]
+    return [(x, y) for x, y in zip(bounds, bounds[1:]) if view[x:y].strip()]
 
 
 def _unit(raw: str, view: str, a: int, b: int) -> Unit:

@@ -120,3 +120,12 @@ def test_traditional_script_is_recognised_like_simplified():
     doc = seg(text)
     assert doc.genre == "notice"
     assert [s.type for s in doc.sections] == ["notice_header", "notice_body", "table"]
+
+
+def test_headings_run_into_a_collapsed_paragraph_start_new_units():
+    body = ("现将考评情况通报如下。 一、考评总体情况 本轮共考评了十二个村，成绩优秀的三个，良好的九个。"
+            "二、各镇成绩档次分布情况 详见附表。(一)存在的问题 部分村保洁不到位。")
+    doc = seg(f"关于考评情况的通报\n各镇：\n{body}\n")
+    starts = [doc.raw[u.start:u.start + 5] for u in doc.work["units"]]
+    assert {"一、考评总", "二、各镇成", "(一)存在"} <= set(starts)
+    assert all(s.type != "other" for s in doc.sections)
