@@ -16,8 +16,6 @@ from .model import Document
 Stage = Callable[[Document], Document]
 FACTORIES: dict[str, Callable[[], Stage]] = {}
 
-# modules that register the built-in stages when imported
-BUILTIN_MODULES = ["normalise", "segment", "tables", "elements", "entities", "commitments", "checks"]
 
 
 def register(name: str):
@@ -27,20 +25,23 @@ def register(name: str):
     return wrap
 
 
-def _import_builtins() -> None:
-    for mod in BUILTIN_MODULES:
+def _import_stage_modules(names: list[str]) -> None:
+    """A built-in stage NAME is registered by the module pipeline/NAME.py."""
+    for name in names:
+        if name in FACTORIES:
+            continue
         try:
-            importlib.import_module(f"pipeline.{mod}")
-        except ModuleNotFoundError as exc:  # a stage module not written yet
-            if exc.name != f"pipeline.{mod}":
+            importlib.import_module(f"pipeline.{name}")
+        except ModuleNotFoundError as exc:  # not a built-in: registered by the user's own code
+            if exc.name != f"pipeline.{name}":
                 raise
 
 
 def build(names: list[str] | None = None) -> list[tuple[str, Stage]]:
     """The configured stages, instantiated, as (name, callable) pairs."""
-    _import_builtins()
     if names is None:
         names = config.load("pipeline")["stages"]
+    _import_stage_modules(names)
     missing = [n for n in names if n not in FACTORIES]
     if missing:
         raise KeyError(f"unknown stage(s) {missing}; registered: {sorted(FACTORIES)}")
