@@ -52,7 +52,7 @@ class Unit:
     end: int            # raw offset after its last non-blank character
     flat: str           # folded text, lines joined, runs of spaces folded to one
     text: str           # folded text with all whitespace removed
-    first_line: str     # raw first line (indentation kept)
+    first_line: str     # folded first line (indentation kept)
     n_lines: int
     label: str | None = None
     new: bool = False   # starts a new section even after a unit of the same label
@@ -109,7 +109,7 @@ def _unit(raw: str, view: str, a: int, b: int) -> Unit:
     flat = _BLANKS.sub(" ", seg.replace("\r", "").replace("\n", "")).strip()
     line_start = raw.rfind("\n", 0, a) + 1
     line_end = raw.find("\n", a)
-    first = raw[line_start: line_end if line_end >= 0 else len(raw)]
+    first = view[line_start: line_end if line_end >= 0 else len(raw)]
     return Unit(a, b, flat, squeeze(seg), first, seg.count("\n") + 1)
 
 

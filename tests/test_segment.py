@@ -129,3 +129,17 @@ def test_headings_run_into_a_collapsed_paragraph_start_new_units():
     starts = [doc.raw[u.start:u.start + 5] for u in doc.work["units"]]
     assert {"一、考评总", "二、各镇成", "(一)存在"} <= set(starts)
     assert all(s.type != "other" for s in doc.sections)
+
+
+@needs_shared
+@pytest.mark.parametrize("path", [p for sub in ("corpus", "web/corpus") for p in sorted((SHARED / sub).glob("*.txt"))],
+                         ids=lambda p: p.stem)
+def test_a_traditional_script_copy_gets_the_same_sections(path):
+    import opencc
+    raw = path.read_text(encoding="utf-8-sig")
+    traditional = opencc.OpenCC("s2t").convert(raw)
+    assert len(traditional) == len(raw) and traditional != raw
+    a, b = seg(raw), seg(traditional)
+    assert b.genre == a.genre
+    assert [(s.type, s.start, s.end, s.speaker is None) for s in b.sections] == \
+        [(s.type, s.start, s.end, s.speaker is None) for s in a.sections]
