@@ -227,7 +227,7 @@ def records(conn: sqlite3.Connection, grade: str | None = None, rank: int | None
     sql = f"""
         SELECT d.date, r.doc_id, d.title, r.id, r.table_sid AS "table", r.group_name AS "group",
                r.seq, r.unit, r.unit_full, r.unit_id, r.score, r.rank,
-               (SELECT COUNT(rank) FROM records g WHERE g.doc_id = r.doc_id
+               (SELECT NULLIF(COUNT(rank), 0) FROM records g WHERE g.doc_id = r.doc_id
                 AND g.table_sid IS r.table_sid AND g.group_name IS r.group_name) AS "of",
                r.grade, r.marks, r.start, r.end
         FROM records r JOIN documents d USING (doc_id)
@@ -251,7 +251,7 @@ def unit_history(conn: sqlite3.Connection, name: str, mentions: bool = False) ->
     parts = [f"""
         SELECT d.date, r.doc_id, d.title, 'record' AS kind, u.name AS unit, r.unit AS printed,
                r.group_name AS "group", r.score, r.rank,
-               (SELECT COUNT(rank) FROM records g WHERE g.doc_id = r.doc_id
+               (SELECT NULLIF(COUNT(rank), 0) FROM records g WHERE g.doc_id = r.doc_id
                 AND g.table_sid IS r.table_sid AND g.group_name IS r.group_name) AS "of",
                r.grade, NULL AS text, r.start, r.end
         FROM records r JOIN documents d USING (doc_id) JOIN units u USING (unit_id)

@@ -151,7 +151,7 @@ def test_a_unit_named_differently_in_two_documents_is_one_unit(db):
         assert {r["doc_id"] for r in rows} == {a, b}
         assert [(r["doc_id"], r["kind"], r["printed"], r["rank"], r["of"], r["grade"])
                 for r in rows if r["kind"] == "record"] == \
-            [(a, "record", "市中心医院", 2, 2, "差"), (b, "record", "衡阳市中心医院", None, 0, "良好")]
+            [(a, "record", "市中心医院", 2, 2, "差"), (b, "record", "衡阳市中心医院", None, None, "良好")]
         assert [r["text"] for r in rows if r["kind"] == "commitment"] == \
             ["我们将立行立改，抓好问题整改。", "全面提升服务水平。"]
         assert [r["date"] for r in rows] == sorted(r["date"] for r in rows)
