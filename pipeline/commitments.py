@@ -77,7 +77,8 @@ def rules() -> dict:
         "end": set(cfg["sentence_end"]),
         "close": set(cfg["closing_quotes"]),
         "open": set(cfg["opening_quotes"]),
-        "pledge": regex.compile(r"(?:^|[，,：:“「『\"])(?:" + _alt(cues["pledge"]) + ")"),
+        "pledge": regex.compile(r"(?:(?:^|[，,：:“「『\"])(?:" + _alt(cues["pledge_lead"]) + ")|"
+                                + _alt(cues["pledge"]) + ")"),
         "first_person": regex.compile(
             r"(?:" + _alt(cues["first_person"]) + r")[^。；;！？]{0,%d}?(?P<m>%s)"
             % (cues["modal_reach"], _alt(cues["modal"]))),
@@ -88,8 +89,10 @@ def rules() -> dict:
         "masked": regex.compile(cues["masked_unit"]),
         "subject_prefix": regex.compile(r"^(?:" + _alt(cues["subject_prefix"]) + ")+"),
         "not_subject": set(cues["not_subject"]),
-        "report": regex.compile(r"(?:^|[，,。])(?P<s>[^%s]{2,24}?)(?:%s)[，,：:]?(?P<m>要|将|一定|下一步|今后|力争|坚决)"
+        "report": regex.compile(r"(?:^|[，,。])(?P<s>[^%s]{2,24}?)(?<!郑重)(?:%s)[，,：:][^，,。；;]{0,8}?"
+                                r"(?P<m>要|将|一定|下一步|今后|力争|坚决)"
                                 % (regex.escape(punct), _alt(cues["report"]))),
+        "first_person_head": regex.compile(r"^(?:我|本人|" + _alt(cues["first_person"]) + ")"),
         "titles": regex.compile(r"(?:" + _alt(cues["titles"]) + ")"),
         "attribution": regex.compile(r"(?P<who>[^%s]{2,30}?)(?:%s)"
                                      % (regex.escape(punct), _alt(cues["attribution"]))),
@@ -98,8 +101,13 @@ def rules() -> dict:
         "pronouns": set(cues["pronouns"]),
         "directive_subject": regex.compile(r"^(?:" + _alt(exc["directive_subject"]) + r")[^，,。；;]{0,16}?(?:(?<![主重需只必纲摘])要(?![求点素])|必须|务必)"),
         "self_criticism": regex.compile("|".join(exc["self_criticism"])),
+        "cognition": regex.compile(_alt(exc["cognition"])),
+        "on_behalf": regex.compile(cues["on_behalf"]),
+        "leader_speech": cues["leader_speech"],
+        "pledge_speech": cues["pledge_speech"],
         "action": regex.compile(_alt(run["action"])),
         "numbered": regex.compile(run["numbered_lead"]),
+        "news_lead": regex.compile(run["news_lead"]),
         "lead_max": run["lead_max"],
         "numbered_max": run["numbered_lead_max"],
     }
@@ -152,26 +160,37 @@ def _opens_utterance(view: str, lo: int, i: int, hi: int) -> bool:
 # -------------------------------------------------------------------------- cues
 
 def find_cue(text: str) -> Cue | None:
-    """The cue that makes this sentence a pledge, if any (text: compact view)."""
+    """The cue that makes this sentence a pledge, if any (text: compact view).
+    A unit named after a report verb commits itself (`冯志刚表示，市政府将…`)."""
     r = rules()
-    m = r["report"].search(text)
-    if m:
+    units = [Cue(m["m"], "unit", subj, m.start("m")) for m in r["unit"].finditer(text)
+             if (subj := _subject(m["s"]))]
+    for m in r["report"].finditer(text):
+        if r["first_person_head"].match(m["s"]) or not _is_modal(text, m.start("m")):
+            continue
+        after = [u for u in units if u.at > m.start("s")]
+        if after:
+            return after[0]
         subject = _subject(m["s"], report=True)
         if subject:
             return Cue(m["m"], "report", subject, m.start("m"))
-    for m in r["unit"].finditer(text):
-        subject = _subject(m["s"])
-        if subject:
-            return Cue(m["m"], "unit", subject, m.start("m"))
+    if units:
+        return units[0]
     m = r["pledge"].search(text)
     if m:
         at = m.start() + (1 if text[m.start()] in "，,：:“「『\"" else 0)
         return Cue(text[at:m.end()], "pledge", None, at)
     for m in r["first_person"].finditer(text):
-        if not r["not_modal"].match(text, m.start("m") - 1) and not r["not_modal"].match(text, m.start("m")):
+        if _is_modal(text, m.start("m")):
             return Cue(text[m.start():m.end("m")] if m.end("m") - m.start() <= 4 else m["m"],
                        "first_person", None, m.start("m"))
     return None
+
+
+def _is_modal(text: str, i: int) -> bool:
+    """Is text[i] a modal, not part of 主要 / 要求 / 将来 …?"""
+    nm = rules()["not_modal"]
+    return not (nm.match(text, i) or (i > 0 and nm.match(text, i - 1)))
 
 
 def _subject(words: str, report: bool = False) -> str | None:
@@ -217,6 +236,8 @@ def excluded(text: str, cue: Cue | None) -> bool:
     before = text[:cue.at] if cue else text[:12]
     if r["directive"].search(before):
         return True
+    if cue and cue.kind == "first_person" and r["cognition"].search(text, cue.at, cue.at + 8):
+        return True
     return cue is None and bool(r["directive_subject"].match(text) or r["directive_start"].match(text))
 
 
@@ -239,18 +260,39 @@ def paragraphs_of(doc: Document, section: Section) -> list[tuple[int, int]]:
 def read_speech(doc: Document, section: Section, view: str) -> list[tuple[Sentence, Cue | str, str | None]]:
     """(sentence, cue or the pledge's opening trigger, speaker) of a pledge speech."""
     found, opened = [], None
+    own = section.speaker or speaks_for(view, section)
     for a, b in paragraphs_of(doc, section):
         for s in split_sentences(view, a, b):
             cue = find_cue(s.text)
             if excluded(s.text, cue):
                 continue
-            if cue and cue.kind != "report":
+            if cue and cue.kind == "report":
+                found.append((s, cue, cue.subject))
+            elif cue:
                 opened = opened or cue.trigger
-                speaker = section.speaker or cue.subject
+                speaker = own or cue.subject or _first_person(s.text)
                 found.append((s, cue, speaker))
             elif opened and states_action(s.text):
-                found.append((s, opened, section.speaker))
+                found.append((s, opened, own or found[-1][2]))
     return found
+
+
+def speaks_for(view: str, section: Section) -> str | None:
+    """The unit a speech names itself (`我代表市文明办郑重表态`), when segment gave none."""
+    m = rules()["on_behalf"].search(compact(view, section.start, section.end).text)
+    return m["u"] if m else None
+
+
+def _first_person(text: str) -> str | None:
+    """`我们`, `我区` …: the only name a speech without a named speaker gives itself."""
+    m = rules()["first_person"].search(text)
+    return regex.match(r"\p{Han}{2,3}", m.group()).group() if m else None
+
+
+def is_leader_speech(doc: Document) -> bool:
+    """Titled as a leader's speech (讲话) and not as a pledge (表态发言)."""
+    r, title = rules(), doc.title or ""
+    return any(w in title for w in r["leader_speech"]) and not any(w in title for w in r["pledge_speech"])
 
 
 def read_news(doc: Document, section: Section, view: str) -> list[tuple[Sentence, Cue | str, str | None]]:
@@ -295,7 +337,9 @@ def found_has(found, sentence: Sentence) -> bool:
 
 
 def _is_lead(text: str) -> bool:
-    return len(text.lstrip("—-")) <= rules()["lead_max"] and text[-1] in "。.!！"
+    """A marked lead phrase of a work plan: `——抓好思想建设，厚植文明理念。`."""
+    r = rules()
+    return bool(r["news_lead"].match(text)) and len(text) <= r["lead_max"] + 2 and text[-1] in "。.!！"
 
 
 def _quote_cue(text: str) -> Cue | None:
@@ -424,11 +468,12 @@ def masked_view(doc: Document) -> str:
 def commitments_of(doc: Document) -> list[RankedCommitment]:
     view = masked_view(doc)
     types = rules()["types"]
+    leader = is_leader_speech(doc)
     out, seen = [], set()
     for section in doc.sections:
         if section.type not in types:
             continue
-        reader = read_speech if section.type == "pledge_speech" else read_news
+        reader = read_speech if section.type == "pledge_speech" and not leader else read_news
         for s, cue, speaker in merge_numbered(view, reader(doc, section, view)):
             if not speaker:
                 continue
