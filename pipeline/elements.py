@@ -51,13 +51,35 @@ class TextLine:
 def text_lines(doc: Document) -> list[TextLine]:
     view = doc.work["view"]
     out = []
+    title_ends = tuple(config.load("elements")["title_ends"])
     for i, ln in enumerate(doc.work["lines"]):
-        text = view[ln.start:ln.end]
-        offsets = [o for o in compact(view, ln.start, ln.end).offsets if view[o] != "*"]
-        if offsets:
-            out.append(TextLine(i, ln.start, ln.end, text.strip(), "".join(view[o] for o in offsets),
-                                "".join(doc.raw[o] for o in offsets), len(text) - len(text.lstrip())))
+        pieces = [(ln.start, ln.end)] if doc.genre == "newspaper" else _pieces(view, ln.start, ln.end, title_ends)
+        for start, end in pieces:
+            text = view[start:end]
+            offsets = [o for o in compact(view, start, end).offsets if view[o] != "*"]
+            if offsets:
+                out.append(TextLine(i, start, end, text.strip(), "".join(view[o] for o in offsets),
+                                    "".join(doc.raw[o] for o in offsets), len(text) - len(text.lstrip())))
     return out
+
+
+def _pieces(view: str, start: int, end: int, title_ends: tuple[str, ...]) -> list[tuple[int, int]]:
+    """A whole notice flattened onto one line (web copies) is read as the lines it lost:
+    a long line is cut at a space after a sentence, a colon or a title, or before a
+    heading or a date."""
+    if end - start < 200:
+        return [(start, end)]
+    line = view[start:end]
+    cuts = []
+    for m in regex.finditer(r"[ \t\u3000]+", line):
+        before, after = line[: m.start()], line[m.end():]
+        if before.endswith(tuple("。:：!?！？")) or before.endswith(title_ends) or \
+                regex.match(r"[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）]|\d{4}\s*年", after):
+            cuts.append(m.start())
+    if len(cuts) < 3:
+        return [(start, end)]
+    bounds = [start] + [start + c for c in cuts] + [end]
+    return [(a, b) for a, b in zip(bounds, bounds[1:])]
 
 
 def _any(patterns: list[str], text: str) -> bool:
@@ -80,6 +102,10 @@ class Reader:
         self.view = doc.work["view"]
         self.genre = doc.genre
         self.meta = self._metadata()
+        if self.genre == "other":  # a notice the classifier missed still has its 主送 line and 成文日期
+            self.genre = "notice"
+            if self._recipients_line() is None or not self.date_lines(0):
+                self.genre = "other"
         self.recipients_at = self._recipients_line()
         self.head_end = self._head_end()
 
@@ -134,11 +160,10 @@ class Reader:
             lead = len(ln.flat) - len(ln.flat.lstrip("()（）[]【】"))
             m = DOC_NUMBER_RE.fullmatch(ln.flat.strip("()（）[]【】"))
             if m:
-                code = ln.cut(lead + m.start("code"), lead + m.end("code"))
-                return f"{code}〔{m['y']}〕{m['n']}号"
+                return ln.cut(lead + m.start(), lead + m.end())
         if "doc_number" in self.meta:
             m = DOC_NUMBER_RE.search(self.meta["doc_number"][0])
-            return norm_doc_number(m) if m else None
+            return regex.sub(r"\s+", "", m.group()) if m else None
         return None
 
     def is_title_like(self, flat: str, strict: bool) -> bool:
@@ -205,10 +230,10 @@ class Reader:
         return split_outer(ln.printed.rstrip(":：").strip())
 
     # --- signature ----------------------------------------------------------------
-    def date_lines(self) -> list[tuple[TextLine, str]]:
+    def date_lines(self, after: int | None = None) -> list[tuple[TextLine, str]]:
         """Lines that are nothing but a date, after the head (the 成文日期 candidates)."""
         out = []
-        for ln in self.lines[self.head_end:]:
+        for ln in self.lines[self.head_end if after is None else after:]:
             if "印发" in ln.flat or self.is_furniture(ln):
                 continue
             norm = dates.parse(ln.flat)

@@ -1,6 +1,7 @@
 """Stage 'entities' (being built)."""
 from __future__ import annotations
 
+from . import units  # noqa: F401  (registers the "units" stage, whose full names entities use)
 from .model import Document
 from .registry import register
 

@@ -67,7 +67,7 @@ def test_recipients_split_at_the_outer_separator_and_number_in_parentheses(pipel
         "各乡、镇人民政府,县人民政府各工作部门:\n"
         "根据《县人民政府办公室关于印发考核办法的通知》(岚政办发[2023]10号)精神,现将考评情况通报如下:\n"
         "一等奖:\n青石镇人民政府办公室\n")
-    assert doc.doc_number == "岚政办发〔2024〕3号"
+    assert doc.doc_number == "岚政办发[2024]3号"          # as printed
     assert doc.recipients == ["各乡、镇人民政府", "县人民政府各工作部门"]
     assert doc.issuer == ["岚溪县人民政府办公室"]     # no signature: the office before 关于
     assert doc.date is None

@@ -1,0 +1,121 @@
+"""China's provinces, prefecture-level cities and counties, offline.
+
+The table is the one the cpca package ships (`cpca/resources/adcodes.csv`, national
+administrative codes); it is read from the installed package, never downloaded.
+Each division has its full name (`武夷山市`, `城步苗族自治县`) and a short name
+(`武夷山`, `城步`: the generic suffix and ethnic qualifiers dropped), and its parent
+comes from the code (`350782` -> city `350700` -> province `350000`).
+"""
+from __future__ import annotations
+
+import csv
+import functools
+import importlib.resources
+from dataclasses import dataclass
+
+from . import config
+
+LEVELS = ("province", "city", "county")
+
+
+@dataclass(frozen=True)
+class Division:
+    code: str   # six digits
+    name: str
+    short: str
+    level: str  # province, city, county
+
+    @property
+    def parent_code(self) -> str | None:
+        if self.level == "county":
+            return self.code[:4] + "00"
+        if self.level == "city":
+            return self.code[:2] + "0000"
+        return None
+
+
+class Gazetteer:
+    def __init__(self, rows: list[tuple[str, str]], nations: list[str]):
+        self.by_code: dict[str, Division] = {}
+        self.by_name: dict[str, list[Division]] = {}
+        self.by_short: dict[str, list[Division]] = {}
+        for code, name in rows:
+            if name in ("市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"):
+                continue
+            level = "province" if code[2:] == "0000" else "city" if code[4:] == "00" else "county"
+            div = Division(code, name, short_name(name, nations), level)
+            self.by_code[code] = div
+            self.by_name.setdefault(name, []).append(div)
+            if len(div.short) >= 2:
+                self.by_short.setdefault(div.short, []).append(div)
+        self.names = sorted(self.by_name, key=len, reverse=True)
+
+    def parent(self, div: Division) -> Division | None:
+        code = div.parent_code
+        parent = self.by_code.get(code) if code else None
+        if parent is None and div.level == "county":  # a county of a municipality or a 省直辖 county
+            parent = self.by_code.get(div.code[:2] + "0000")
+        return parent
+
+    def province_of(self, div: Division) -> Division | None:
+        return self.by_code.get(div.code[:2] + "0000")
+
+    def match_at(self, text: str, i: int) -> Division | None:
+        """The longest division whose full name starts at text[i]."""
+        for length in range(min(12, len(text) - i), 1, -1):
+            divs = self.by_name.get(text[i:i + length])
+            if divs:
+                return divs[0]
+        return None
+
+    def child_named(self, parent: Division, name: str, short: bool = False) -> Division | None:
+        """The division of that (full or short) name directly under `parent`."""
+        pool = (self.by_short if short else self.by_name).get(name, [])
+        for div in pool:
+            up = self.parent(div)
+            if up is not None and up.code == parent.code:
+                return div
+        return None
+
+    def find_all(self, text: str) -> list[tuple[int, Division]]:
+        """Every full division name in text, left to right, longest first."""
+        out, i = [], 0
+        while i < len(text):
+            div = self.match_at(text, i)
+            if div:
+                out.append((i, div))
+                i += len(div.name)
+            else:
+                i += 1
+        return out
+
+
+def short_name(name: str, nations: list[str]) -> str:
+    """`城步苗族自治县` -> `城步`, `武夷山市` -> `武夷山`, `衡阳市` -> `衡阳` (kept when too short)."""
+    suffixes = config.load("units")["suffixes"]["county"] + ["自治州", "自治区", "地区", "盟", "省", "州"]
+    base = name
+    for suf in sorted(suffixes, key=len, reverse=True):
+        if base.endswith(suf) and len(base) - len(suf) >= 2:
+            base = base[: -len(suf)]
+            break
+    changed = True
+    while changed:
+        changed = False
+        for nation in sorted(nations, key=len, reverse=True):
+            for form in (nation, nation[:-1]):
+                if len(form) >= 2 and base.endswith(form) and len(base) - len(form) >= 2:
+                    base, changed = base[: -len(form)], True
+                    break
+            if changed:
+                break
+    return base
+
+
+@functools.lru_cache(maxsize=1)
+def load() -> Gazetteer:
+    res = importlib.resources.files("cpca.resources")
+    with (res / "adcodes.csv").open(encoding="utf-8") as fh:
+        rows = [(r["adcode"][:6], r["name"]) for r in csv.DictReader(fh)]
+    with (res / "56_nations.csv").open(encoding="utf-8") as fh:
+        nations = [ln.strip() for ln in fh if ln.strip()]
+    return Gazetteer(rows, nations)

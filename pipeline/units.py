@@ -1,0 +1,285 @@
+"""Stage 'units': full unit names, the region made explicit from the document's context.
+
+The document's region is read from its issuer (then the 印发 line, the title, and
+last the divisions its text names most): `厦门市翔安区市容管理考评办公室` gives the
+chain 厦门市 > 翔安区, `南安市丰州镇人民政府` gives 南安市 > 丰州镇.  `full_name(doc,
+name)` then completes a unit name:
+
+* a leading level word stands for the document's division of that level
+  (`市民政局` -> `衡阳市民政局`, `省农信社…办事处` -> `湖南省农信社…办事处`);
+* short forms from configs/units.toml (`团市委` -> `共青团邵阳市委`);
+* a county of the document's city gets the city (`祁东县` -> `衡阳市祁东县`), and a
+  county printed short regains its suffix (`武夷山` -> `南平市武夷山市`);
+* a name that already names a place, a national body or an organisation standing on
+  its own (a bank, a university) is kept as printed;
+* anything else (towns, communities, villages, zones) gets the whole chain
+  (`新城社区` in a notice of 龙港镇 -> `龙港镇新城社区`).
+
+The stage writes every record's `unit_full`; the commitments stage calls
+`full_name` for speakers.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import regex
+
+from . import config, gazetteer
+from .gazetteer import Division
+from .model import Document
+from .normalise import fold
+from .registry import register
+
+
+@dataclass
+class Place:
+    """One division of a document's region, as printed (`明山縣`), with its gazetteer entry if any."""
+    name: str
+    level: str  # province, city, county, town
+    div: Division | None = None
+
+    @property
+    def short(self) -> str:
+        if self.div is not None:
+            return self.div.short
+        return self.name[:-1] if self.level in ("city", "county") and len(self.name) >= 3 else self.name
+
+
+@dataclass
+class Region:
+    """A document's region: divisions from the widest printed down, e.g. 厦门市 > 翔安区."""
+    chain: list[Place] = field(default_factory=list)
+    province: Division | None = None
+
+    def __bool__(self) -> bool:
+        return bool(self.chain or self.province)
+
+    def names(self) -> list[str]:
+        return [p.name for p in self.chain]
+
+    def upto(self, word: str) -> str | None:
+        """The chain down to its last division whose name ends with the level word (市, 区…)."""
+        ends = ("镇", "乡", "街道", "街道办事处") if word in ("镇", "乡") else (word, fold(word))
+        for k in range(len(self.chain) - 1, -1, -1):
+            if fold(self.chain[k].name).endswith(ends):
+                return "".join(self.names()[: k + 1])
+        return None
+
+    def upto_place(self, place: Place) -> str:
+        k = self.chain.index(place)
+        return "".join(self.names()[: k + 1])
+
+    def level_name(self, word: str) -> str | None:
+        full = self.upto(word)
+        if full is None:
+            return None
+        return next(n for n in reversed(self.names()) if full.endswith(n))
+
+
+def _cfg() -> dict:
+    return config.load("units")
+
+
+def _town_at(text: str, i: int) -> str | None:
+    suffixes = "|".join(sorted(_cfg()["suffixes"]["town"], key=len, reverse=True))
+    m = regex.compile(rf"\p{{Han}}{{1,4}}?(?:{suffixes})").match(text, i)
+    return m.group() if m else None
+
+
+def _division_at(text: str, i: int) -> tuple[str, str] | None:
+    """A division the gazetteer may not know (a new or renamed one): `青川市`, `岚溪县` -> (name, level)."""
+    m = regex.compile(r"(\p{Han}{2,3}?)(自治县|自治州|省|市|县|区|州|盟|旗)").match(text, i)
+    if not m or m.group() in _cfg()["not_divisions"] or regex.search(r"[年月日度第全本各]", m.group(1)):
+        return None
+    level = {"省": "province", "县": "county", "自治县": "county", "区": "county", "旗": "county"}
+    return m.group(), level.get(m.group(2), "city")
+
+
+def parse_chain(name: str, town_first: bool = False, anywhere: bool = False) -> Region:
+    """The divisions a name starts from: `南安市丰州镇人民政府` -> 南安市 > 丰州镇.
+
+    With `anywhere` (a title), the first division the gazetteer knows may come later:
+    `关于2023年邵阳市创建…的通报` -> 邵阳市."""
+    gaz = gazetteer.load()
+    printed = regex.sub(r"\s+", "", name)
+    key = fold(printed)
+    prefix = regex.match("|".join(map(regex.escape, _cfg()["suffixes"]["national_prefixes"] + ["关于对", "关于"])), key)
+    i = prefix.end() if prefix else 0
+    if anywhere and not gaz.match_at(key, i) and not _division_at(key, i):
+        found = gaz.find_all(key)
+        # a division the gazetteer does not know must open a word: after a date or 关于
+        loose = [k for k in range(1, len(key)) if _division_at(key, k) and
+                 (not regex.match(r"\p{Han}", key[k - 1]) or key[k - 1] in "年月度于对在")]
+        starts = [k for k in [found[0][0] if found else None, loose[0] if loose else None] if k is not None]
+        i = min(starts) if starts else i
+    region = Region()
+    while i < len(key):
+        last = region.chain[-1] if region.chain else None
+        div = gaz.match_at(key, i)
+        if div and (last is None or last.div is None or (gaz.parent(div) or div).code == last.div.code):
+            region.chain.append(Place(printed[i:i + len(div.name)], div.level, div))
+            i += len(div.name)
+            continue
+        generic = _division_at(key, i) if last is None or last.level in ("province", "city") else None
+        if generic and not div:
+            level = generic[1] if last is None or generic[1] != "city" else "county"
+            region.chain.append(Place(printed[i:i + len(generic[0])], level))
+            i += len(generic[0])
+            continue
+        town = _town_at(key, i) if (last is None and town_first) or (last and last.level == "county") else None
+        if town:
+            region.chain.append(Place(printed[i:i + len(town)], "town"))
+        break
+    first = region.chain[0] if region.chain else None
+    if first is not None and first.div is not None:
+        region.province = first.div if first.level == "province" else gaz.province_of(first.div)
+    if first is not None and first.level == "province":
+        region.chain = region.chain[1:]
+    return region
+
+
+def region_from_text(view: str) -> Region:
+    """The city (else county) the text names most; a county's mentions count for its city."""
+    gaz = gazetteer.load()
+    votes: dict[str, float] = {}
+    for _, div in gaz.find_all(view):
+        votes[div.code] = votes.get(div.code, 0) + 1
+        up = gaz.parent(div)
+        if div.level == "county" and up is not None:
+            votes[up.code] = votes.get(up.code, 0) + 0.5
+    for m in regex.finditer(r"(\p{Han}{2,4}?)(?:日报|晚报|都市报|新闻网|讯)", view):
+        words = m.group(1)  # 株洲晚报, 掌上梅州讯: the paper's city
+        for k in range(len(words) - 1):
+            for div in gaz.by_short.get(words[k:], []):
+                if div.level == "city":
+                    votes[div.code] = votes.get(div.code, 0) + 1
+    # one passing mention is no evidence: a place must be named at least twice
+    votes = {c: v for c, v in votes.items() if v >= 2}
+    cities = {c: v for c, v in votes.items() if gaz.by_code[c].level == "city"}
+    pool = cities or {c: v for c, v in votes.items() if gaz.by_code[c].level == "county"}
+    if not pool:
+        return Region()
+    best = gaz.by_code[max(pool, key=pool.get)]
+    return Region([Place(best.name, best.level, best)], gaz.province_of(best))
+
+
+def region_of(doc: Document) -> Region:
+    """The document's region (computed once, kept in doc.work["region"])."""
+    if "region" in doc.work:
+        return doc.work["region"]
+    sources = list(doc.issuer)
+    if doc.work.get("printed_by"):
+        sources.append(doc.work["printed_by"])
+    region = Region()
+    for name in sources:
+        region = parse_chain(name, town_first=True)
+        if region.chain:
+            break
+    if not region.chain:
+        from_text = region_from_text(doc.work.get("view") or fold(doc.raw))
+        region = parse_chain(doc.title, anywhere=True) if doc.title else Region()
+        top = region.chain[0].div if region.chain else None
+        if not region.chain or (top is not None and top.level == "county" and from_text.chain and
+                                gazetteer.load().parent(top) == from_text.chain[0].div):
+            region = from_text  # a county in a headline of its city's paper: the city is the region
+    doc.work["region"] = region
+    return region
+
+
+def _names_a_place(name: str, region: Region) -> bool:
+    gaz = gazetteer.load()
+    cfg = _cfg()["suffixes"]
+    if name.startswith(tuple(cfg["national_prefixes"])):
+        return True
+    for place in region.chain:
+        if fold(place.name) in name or (place.level != "town" and len(place.short) >= 2 and fold(place.short) in name):
+            return True
+    if region.province and region.province.short in name:
+        return True
+    if gaz.match_at(name, 0):
+        return True
+    return any(name.startswith(s) for s in gaz.by_short if len(s) >= 2 and
+               any(d.level != "county" for d in gaz.by_short[s]))
+
+
+def _county_child(name: str, region: Region) -> tuple[str, str | None] | None:
+    """`祁东县…` / `武夷山` in a document of their city: (the city's chain, the full county name
+    when the name is a county printed short, else None)."""
+    gaz = gazetteer.load()
+    for place in reversed(region.chain):
+        parent = place.div
+        if parent is None or parent.level == "county":
+            continue
+        div = gaz.match_at(name, 0)
+        if div and (gaz.parent(div) or div).code == parent.code and div.code != parent.code:
+            return region.upto_place(place), None
+        child = gaz.child_named(parent, name, short=True)
+        if child:  # a dropped generic suffix comes back (政和 -> 政和县), an ethnic one does not (城步)
+            return region.upto_place(place), child.name if len(child.name) - len(name) == 1 else None
+    suffixes = "|".join(_cfg()["suffixes"]["county_like"])
+    m = regex.match(rf"(\p{{Han}}{{1,3}}?)(?:{suffixes})", name)
+    if m and m.group() not in region.names():
+        city = next((p for p in region.chain if p.level == "city"), None)
+        if city:
+            return region.upto_place(city), None
+    return None
+
+
+def full_name(doc: Document, name: str, named_units: bool | None = None) -> str:
+    """The full name of a unit printed as `name` in this document."""
+    printed = regex.sub(r"\s+", "", name)
+    if not printed:
+        return printed
+    region = region_of(doc)
+    if not region:
+        return printed
+    cfg = _cfg()
+    key = fold(printed)
+    if key in cfg["abbreviations"]:
+        out = cfg["abbreviations"][key]
+        for word in regex.findall(r"\{(\p{Han})\}", out):
+            level = region.level_name(word)
+            if level is None:
+                return printed
+            out = out.replace("{" + word + "}", level)
+        return out
+    word = key[0]
+    if word in cfg["level_words"] and len(key) > 1 and not key.startswith(tuple(cfg["not_level_words"])):
+        if word == "省":
+            if region.province and key.endswith(tuple(cfg["suffixes"]["org"])):
+                return region.province.name + printed[1:]
+            return printed
+        prefix = region.upto(word)
+        return prefix + printed[1:] if prefix else printed
+    child = _county_child(key, region)
+    if child:
+        return child[0] + (child[1] or printed)
+    if _names_a_place(key, region):
+        return printed
+    if not regex.match(cfg["needs_place"], key):
+        if key.endswith(tuple(cfg["suffixes"]["independent"])):
+            return printed
+        if named_units if named_units is not None else doc.work.get("units_named", False):
+            return printed
+    return "".join(region.names()) + printed if region.chain else printed
+
+
+def units_named(doc: Document) -> bool:
+    """Do most of the document's table units already carry their region (a list of full names)?"""
+    units = [fold(r.unit) for r in doc.records if r.unit]
+    if len(units) < 5:
+        return False
+    region = region_of(doc)
+    named = sum(1 for u in units if _names_a_place(u, region))
+    return named >= 0.6 * len(units)
+
+
+@register("units")
+def make_units():
+    def units(doc: Document) -> Document:
+        region_of(doc)
+        doc.work["units_named"] = units_named(doc)
+        for rec in doc.records:
+            rec.unit_full = full_name(doc, rec.unit_full or rec.unit)
+        return doc
+    return units

@@ -1,0 +1,95 @@
+"""Full unit names: the region made explicit from the document's context."""
+import json
+
+import pytest
+
+from pipeline import units
+from pipeline.model import Document
+from pipeline.runner import Pipeline
+
+from .conftest import SHARED, needs_shared, processed, real_files
+
+
+def doc_issued_by(*issuer: str, title: str | None = None, text: str = "") -> Document:
+    doc = Document.from_text(text)
+    doc.issuer, doc.title = list(issuer), title
+    doc.work["view"] = text
+    return doc
+
+
+@pytest.mark.parametrize("issuer,unit,full", [
+    ("衡阳市创建全国文明城市领导小组办公室", "市民政局", "衡阳市民政局"),
+    ("衡阳市创建全国文明城市领导小组办公室", "市市场监督管理局", "衡阳市市场监督管理局"),
+    ("衡阳市创建全国文明城市领导小组办公室", "祁东县", "衡阳市祁东县"),
+    ("衡阳市创建全国文明城市领导小组办公室", "衡阳县", "衡阳市衡阳县"),
+    ("衡阳市创建全国文明城市领导小组办公室", "高新区", "衡阳市高新区"),
+    ("衡阳市创建全国文明城市领导小组办公室", "省农信社衡阳办事处", "湖南省农信社衡阳办事处"),
+    ("衡阳市创建全国文明城市领导小组办公室", "南华大学附属第一医院", "南华大学附属第一医院"),
+    ("衡阳市创建全国文明城市领导小组办公室", "南岳机场有限公司", "南岳机场有限公司"),
+    ("衡阳市创建全国文明城市领导小组办公室", "衡阳警备区政治工作处", "衡阳警备区政治工作处"),
+    ("衡阳市创建全国文明城市领导小组办公室", "共青团衡阳市委员会", "共青团衡阳市委员会"),
+    ("邵阳市创建全国文明城市工作指挥部", "团市委", "共青团邵阳市委"),
+    ("邵阳市创建全国文明城市工作指挥部", "城步", "邵阳市城步"),
+    ("邵阳市创建全国文明城市工作指挥部", "邵阳经开区", "邵阳经开区"),
+    ("南平市共建办", "武夷山", "南平市武夷山市"),
+    ("南平市共建办", "政和", "南平市政和县"),
+    ("厦门市翔安区市容管理考评办公室", "新圩", "厦门市翔安区新圩"),
+    ("龙港镇“垃圾革命”专项行动领导小组办公室", "新城社区", "龙港镇新城社区"),
+    ("南安市丰州镇人民政府", "丰州社区", "南安市丰州镇丰州社区"),
+    ("遵义市人民政府办公室", "遵义县人民政府办公室", "遵义市遵义县人民政府办公室"),
+    ("遵义市人民政府办公室", "道真自治县人民政府办公室", "遵义市道真自治县人民政府办公室"),
+    # divisions the gazetteer does not know are read by their suffix
+    ("青川市创建全国文明城市领导小组办公室", "明山县", "青川市明山县"),
+    ("青川市创建全国文明城市领导小组办公室", "青川高新区", "青川高新区"),
+    ("岚溪县农村环境整治办公室", "团县委", "共青团岚溪县委"),
+    ("岚溪县农村环境整治办公室", "市民政局", "市民政局"),
+])
+def test_full_name(issuer, unit, full):
+    assert units.full_name(doc_issued_by(issuer), unit) == full
+
+
+def test_region_from_the_printed_line_title_or_text():
+    doc = doc_issued_by()
+    doc.work["printed_by"] = "温州市龙湾区人民政府办公室"
+    assert units.full_name(doc, "灵 昆 镇") == "温州市龙湾区灵昆镇"
+    doc = doc_issued_by(title="第二季度青川市创建全国文明城市社区专项考评结果公布")
+    assert units.full_name(doc, "云溪区桂花社区") == "青川市云溪区桂花社区"
+    # a county in the headline of its city's paper: the city is the region
+    doc = doc_issued_by(title="攸县、茶陵县被通报约谈", text="本报讯(株洲晚报记者/马文章) 攸县政府、茶陵县政府排名靠后")
+    assert units.full_name(doc, "攸县政府") == "株洲市攸县政府"
+
+
+def test_no_region_keeps_the_name():
+    assert units.full_name(doc_issued_by(), "市民政局") == "市民政局"
+
+
+def test_a_list_of_full_names_is_not_prefixed():
+    doc = doc_issued_by("衡阳市财政局")
+    assert units.full_name(doc, "湘南学联纪念馆", named_units=True) == "湘南学联纪念馆"
+    assert units.full_name(doc, "第四人民医院", named_units=True) == "衡阳市第四人民医院"
+
+
+def test_stage_fills_unit_full_in_a_run():
+    doc = Pipeline().process_text(
+        "岚溪县创建全国文明城市工作2024年第一季度考核结果通报\n\n各乡镇、县直机关各单位：\n\n"
+        "根据考核办法，现将考核结果通报如下。\n\n岚溪县创建全国文明城市领导小组办公室\n2024年4月18日\n\n"
+        "考核对象\t得分\t排名\n青石镇\t93.82\t1\n县民政局\t92.67\t2\n团县委\t91.15\t3\n")
+    got = {r.unit: r.unit_full for r in doc.records}
+    assert got == {"青石镇": "岚溪县青石镇", "县民政局": "岚溪县民政局", "团县委": "共青团岚溪县委"}
+
+
+@needs_shared
+@pytest.mark.parametrize("sub", ["corpus", "web/corpus"])
+def test_gold_unit_full(sub):
+    gold_dir = SHARED / sub.replace("corpus", "gold")
+    right = total = 0
+    for path in real_files(sub):
+        doc, _ = processed(str(path))
+        gold = json.loads((gold_dir / (path.stem + ".json")).read_text(encoding="utf-8"))
+        pred = {}
+        for r in doc["records"]:
+            pred.setdefault(r["unit"].replace(" ", ""), r["unit_full"])
+        for g in gold["records"]:
+            total += 1
+            right += pred.get(g["unit"].replace(" ", "")) == (g.get("unit_full") or g["unit"])
+    assert right >= 0.95 * total
