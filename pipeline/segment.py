@@ -190,6 +190,8 @@ def local_features(u: Unit) -> None:
         u.props.add("byline")
     if size <= 30 and n["date_line"].search(u.text):
         u.props.add("date")
+    elif size <= 50 and n["signed_date"].search(u.text):
+        u.props.add("date")
     if n["colophon"].search(head):
         u.props.add("colophon")
     if n["attachment"].search(head[:12]):
@@ -210,20 +212,23 @@ def local_features(u: Unit) -> None:
         u.props.add("name")
         if org_ending().search(u.text):
             u.props.add("org")
-    if colon and size <= 20 and c["name_list"]["heading"].search(u.text):
+    if size <= 24 and c["name_list"]["heading"].search(u.text):
         u.props.add("verdict_heading")
+    elif size <= 200 and not SENTENCE.search(u.text) and c["name_list"]["inline"].search(u.text) \
+            and "rank_item" not in u.props:
+        u.props.add("inline_list")
     if c["table"]["note"].search(head[:40]):
         u.props.add("note")
     if c["newspaper"]["lead"].search(head[:30]):
         u.props.add("lead")
-    if short and _is_debris(u):
+    if short and not u.props & {"metadata", "colophon"} and _is_debris(u):
         u.props.add("debris")
     table_features(u)
 
 
 def _is_debris(u: Unit) -> bool:
     tokens = u.flat.split()
-    if len(tokens) < cues()["noise"]["debris_min_tokens"]:
+    if len(tokens) < cues()["noise"]["debris_min_tokens"] or ":" in u.flat or "|" in u.flat:
         return False
     singles = sum(len(t) == 1 and bool(HAN.match(t)) for t in tokens)
     return singles >= 2 and len(u.text) <= 30 and not SENTENCE.search(u.text)
@@ -328,6 +333,8 @@ def _label_titles(units: list[Unit], i: int) -> None:
             k -= 1
             continue
         bare_attachment = BARE_ATTACHMENT.match(t.text)
+        if "org" in t.props and not NUMBERED_HEADING.match(t.text):
+            break  # a unit's name, not a caption
         if len(t.text) > max_len or SENTENCE.search(t.text) or (t.props & {"date", "recipients", "furniture",
                                                                             "caption", "attachment", "colophon"}
                                                                  and not bare_attachment):
@@ -358,9 +365,15 @@ def label_signature(units: list[Unit]) -> None:
 
 
 def label_name_lists(units: list[Unit]) -> None:
+    """Runs of unit names (or a verdict heading and the names under it); a short
+    heading just above them is their title."""
     min_lines = cues()["name_list"]["min_lines"]
     i, n = 0, len(units)
     while i < n:
+        if "inline_list" in units[i].props and not units[i].label:
+            units[i].label, units[i].new = "name_list", True
+            i += 1
+            continue
         heading = "verdict_heading" in units[i].props and not units[i].label
         j = i + 1 if heading else i
         k = j
@@ -371,6 +384,7 @@ def label_name_lists(units: list[Unit]) -> None:
             for u in units[i:k]:
                 u.label = "name_list"
             units[i].new = True
+            _label_titles(units, i)
             i = k
         else:
             i += 1
