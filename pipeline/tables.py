@@ -17,7 +17,7 @@ import regex
 
 from . import config
 from .model import Document, Record
-from .normalise import Line, clean
+from .normalise import Line, clean, split_lines
 from .registry import register
 
 NUMBER = regex.compile(r"^[-+]?\d+(?:\.\d+)?$")
@@ -308,14 +308,14 @@ def record_of(table: Table, cells: dict[int, Cell], group_index: int, legends: d
 
 # ---------------------------------------------------------------- a block of lines
 
-def legends_of(view: str) -> dict[str, str]:
-    """Mark legends printed anywhere in the document: 在备注处标▲为… -> {"▲": "…"}."""
+def legends_of(raw: str, view: str) -> dict[str, str]:
+    """Mark legends printed anywhere in the document: 在备注处标▲为… -> {"▲": "…"} (raw text)."""
     out = {}
     pattern = regex.compile(cfg()["marks"]["legend"])
-    for line in view.splitlines():
-        m = pattern.search(line.strip())
+    for line in split_lines(raw):
+        m = pattern.search(view, line.start, line.end)
         if m and m.group(1) not in out:
-            out[m.group(1)] = m.group(2).strip()
+            out[m.group(1)] = clean(raw[m.start(2):m.end(2)])
     return out
 
 
@@ -328,7 +328,7 @@ def parse_block(raw: str, view: str, lines: list[Line], titles: list[str] | None
     """Every table in a block of lines. `titles` are the captions printed before the
     block: one per table when there are several, else the group of every table."""
     titles = list(titles or [])
-    legends = legends if legends is not None else legends_of(view)
+    legends = legends if legends is not None else legends_of(raw, view)
     flat = flattened(raw, view, lines)
     if flat is not None:
         return flat_tables(flat, titles, legends)
@@ -343,7 +343,9 @@ def parse_block(raw: str, view: str, lines: list[Line], titles: list[str] | None
         keys = [c.key for c in row.cells]
         roles = header_roles(row.cells)
         if roles is not None:
-            if table is not None and [c.key for c in row.cells if c.key] == [h.split("#")[0] for h in table.headers if h]:
+            repeated = table is not None and [c.key for c in row.cells if c.key] == \
+                [h.split("#")[0] for h in table.headers if h]
+            if repeated and len(titles) <= len(tables):
                 continue  # the header repeated after a page break
             width = period(roles, keys)
             labels = {i // width: lab for i, lab in pending_labels.items()} if pending_labels else {}
@@ -356,21 +358,23 @@ def parse_block(raw: str, view: str, lines: list[Line], titles: list[str] | None
         if filled and all(is_grade(c.key) for c in filled) and len(filled) <= 6 and row.mode == "pos":
             pending_labels = {i: c.text for i, c in enumerate(row.cells) if not c.blank}
             continue
+        text = clean(raw[line.start:line.end])
+        if row.mode != "pos" and is_subheading(text):
+            if table is not None and table.records:  # the same columns go on under a new heading
+                table = Table(table.headers, table.roles, table.width, dict(table.labels), dict(table.shares), text,
+                              table.mode)
+                tables.append(table)
+            elif table is not None:
+                table.group = text
+            else:
+                pending_group = text
+            continue
         if table is None:
             continue
         if row.mode == "pos" and filled and all(regex.match(cfg()["header"]["share"], c.key) for c in filled):
             for i, c in enumerate(row.cells):
                 if not c.blank:
                     table.shares[i % table.width] = float(regex.match(cfg()["header"]["share"], c.key).group(1))
-            continue
-        text = clean(raw[line.start:line.end])
-        if row.mode != "pos" and is_subheading(text):
-            pending_group = text
-            table.group = text if not table.records else table.group
-            if table.records:
-                table = Table(table.headers, table.roles, table.width, dict(table.labels), dict(table.shares), text,
-                              table.mode)
-                tables.append(table)
             continue
         added = rows_to_records(table, row, legends) if row.mode == table.mode else []
         if not added and row.mode != "pos" and len(text) <= 40 and not any(is_number(k) for k in keys):
@@ -485,7 +489,7 @@ def ordered(table: Table) -> list[Record]:
         if all(r.seq is not None for r in recs):
             recs.sort(key=lambda r: r.seq)
         elif all(r.rank is not None for r in recs):
-            recs.sort(key=lambda r: r.rank)
+            recs.sort(key=lambda r: (r.rank, r.start))
     return recs
 
 
@@ -526,7 +530,7 @@ def piped(doc: Document, sec) -> bool:
 def tables_of(doc: Document) -> list[tuple[str, Table]]:
     """(section id, table) for every table section, captions taken from the titles before it."""
     raw, view = doc.raw, doc.work["view"]
-    legends = legends_of(view)
+    legends = legends_of(raw, view)
     out: list[tuple[str, Table]] = []
     titles: list[str] = []
     last = None
