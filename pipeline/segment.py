@@ -250,8 +250,8 @@ def detect_genre(units: list[Unit]) -> str:
         return "notice"
     if news >= 1:
         return "newspaper"
-    if notice_top >= 1:
-        return "notice"
+    if notice_top >= 1 or any("header" in u.props for u in units):
+        return "notice"  # a results table on its own is an official document too
     return "other"
 
 

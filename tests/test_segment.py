@@ -143,3 +143,9 @@ def test_a_traditional_script_copy_gets_the_same_sections(path):
     assert b.genre == a.genre
     assert [(s.type, s.start, s.end, s.speaker is None) for s in b.sections] == \
         [(s.type, s.start, s.end, s.speaker is None) for s in a.sections]
+
+
+def test_a_results_table_on_its_own_is_a_notice():
+    doc = seg("2024年第二季度文明单位考评结果表\n\n序号\t单位\t得分\t排名\n1\t青川市统计局\t95.5\t1\n2\t青川市审计局\t93\t2\n")
+    assert doc.genre == "notice"
+    assert [s.type for s in doc.sections] == ["table_title", "table"]
