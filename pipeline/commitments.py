@@ -29,6 +29,7 @@ document ranks it (the pledge of the unit ranked last carries that rank).
 from __future__ import annotations
 
 import functools
+import logging
 from dataclasses import dataclass
 
 import regex
@@ -37,6 +38,8 @@ from . import config, segmenter
 from .model import Commitment, Document, Record, Section
 from .normalise import clean, compact
 from .registry import register
+
+log = logging.getLogger("tongbao")
 
 
 @dataclass
@@ -429,13 +432,22 @@ def display(doc: Document, start: int, end: int) -> tuple[int, int, str]:
     noise = [(f.start, f.end) for f in doc.flags if f.code == "ocr_noise" and f.start is not None]
     raw = "".join(c for i, c in enumerate(doc.raw[start:end], start)
                   if not any(a <= i < b for a, b in noise))
-    text = clean(raw)
-    r = rules()
-    if text and text[0] in r["open"] and not any(c in r["close"] for c in text[1:-1]):
-        text = text[1:]
-        if text and text[-1] in r["close"]:
+    return start, end, unquote(clean(raw))
+
+
+PAIRS = {"“": "”", "「": "」", "『": "』"}
+
+
+def unquote(text: str) -> str:
+    """Drop the quotation marks around a quoted sentence, and a half of a pair that
+    the sentence cut left unmatched (`“A。` / `B。”`)."""
+    if text and text[0] in PAIRS and PAIRS[text[0]] not in text[1:-1]:
+        text = text[1:-1] if text.endswith(PAIRS[text[0]]) else text[1:]
+    elif text and text[-1] in PAIRS.values():
+        opener = next(o for o, c in PAIRS.items() if c == text[-1])
+        if opener not in text:
             text = text[:-1]
-    return start, end, text
+    return text
 
 
 def rank_of(doc: Document, speaker: str) -> Record | None:
@@ -449,11 +461,19 @@ def rank_of(doc: Document, speaker: str) -> Record | None:
 
 
 def full_name(doc: Document, speaker: str) -> str:
+    """The unit's full name (`市盐业公司` -> `邵阳市盐业公司`) from pipeline.units when
+    present; a person (no unit ending) keeps the name as printed."""
+    if not rules()["unit_suffix"].search(speaker):
+        return speaker
     try:
         from .units import full_name as unit_full_name
     except ImportError:
         return speaker
-    return unit_full_name(doc, speaker) or speaker
+    try:
+        return unit_full_name(doc, speaker) or speaker
+    except Exception:  # an optional enrichment never costs the document its commitments
+        log.debug("full_name failed for %r", speaker, exc_info=True)
+        return speaker
 
 
 def masked_view(doc: Document) -> str:

@@ -195,3 +195,33 @@ def test_traditional_script_gives_the_same_commitments():
     tdoc = pipeline(Document.from_text(trad, "trad.txt")).to_dict()
     assert [(c["start"], c["end"]) for c in tdoc["commitments"]] == \
         [(c["start"], c["end"]) for c in doc["commitments"]]
+
+
+# ------------------------------------------------------------ speakers, quotes
+
+def test_a_unit_after_a_report_verb_commits_itself():
+    cue = find_cue("冯志刚表示,市政府将持续优化营商环境。")
+    assert (cue.kind, cue.subject) == ("unit", "市政府")
+
+
+def test_a_speech_without_a_speaker_names_itself():
+    text = "我代表市文明办郑重表态:坚决贯彻落实决策部署。一、强化协调指导。我们将主动争取支持。\n"
+    found = speech(text, speaker=None)
+    assert [c.speaker for c in found] == ["市文明办", "市文明办"]
+    assert found[1].text == "一、强化协调指导。我们将主动争取支持。"
+
+
+def test_a_leaders_speech_gives_no_pledges():
+    text = "县委书记在推进会上的讲话\n同志们:\n我们也要清醒地认识到,决战就在当前。我们要慎终如始,背水一战。\n"
+    doc = Pipeline(["normalise"]).process_text(text)
+    doc.title = "县委书记在推进会上的讲话"
+    doc.sections = [Section("s1", "pledge_speech", 0, len(text), speaker="县委")]
+    assert commitments_of(doc) == []
+
+
+def test_quoted_text_loses_its_outer_quotation_marks_only():
+    text = "“我们要确保‘创’出新局面。”党委书记秦振衡说。\n"
+    found = speech(text, kind="news")
+    assert [(c.speaker, c.text, c.speaker_full) for c in found] == [
+        ("秦振衡", "我们要确保‘创’出新局面。", "秦振衡")]
+    assert text[found[0].start] == "“"
