@@ -59,6 +59,9 @@ def _open(db: str):
         raise click.ClickException(f"no store at {db}: build it with `tongbao index DIR/documents.jsonl --db {db}`")
     conn = store.connect(db)
     click.get_current_context().call_on_close(conn.close)
+    if not conn.execute("SELECT 1 FROM documents LIMIT 1").fetchone():
+        raise click.ClickException(f"{db} holds no documents (or was built by an older tongbao): "
+                                   f"run `tongbao index DIR/documents.jsonl --db {db}`")
     return conn
 
 

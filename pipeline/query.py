@@ -22,8 +22,9 @@ def matching_refs(conn: sqlite3.Connection, text: str, kind: str | None = None) 
     """Ids of sections / commitments whose text contains every whitespace-separated term.
 
     A term of three or more characters is a substring match (trigram index); a
-    shorter one is a word match (segmented index), since trigrams cannot see
-    `整改`.  Returns None for an empty query.
+    shorter one is a word match (segmented index, where the words of three or
+    more characters also carry their character pairs), since trigrams cannot
+    see `整改`.  Returns None for an empty query.
     """
     terms = [search_form(t) for t in text.split() if search_form(t)]
     if not terms:
@@ -41,10 +42,12 @@ def _refs_for_term(conn, term: str, kind: str | None, fts: set[str]) -> set[str]
     if len(term) >= 3 and "fts_chars" in fts:
         sql, arg = "SELECT ref FROM fts_chars WHERE fts_chars MATCH ?", _fts_literal(term)
     elif len(term) < 3 and "fts_words" in fts:
-        words = words_form(term)
+        # the term as one word (or a pair inside a longer word), or as the words it cuts into
+        words = words_form(term).split()
         if not words:
             return set()
-        sql, arg = "SELECT ref FROM fts_words WHERE fts_words MATCH ?", _fts_literal(words)
+        arg = " OR ".join(dict.fromkeys(_fts_literal(w) for w in (term, " ".join(words))))
+        sql = "SELECT ref FROM fts_words WHERE fts_words MATCH ?"
     else:  # no FTS5 here: scan the text itself
         return _like_refs(conn, term, kind)
     return {r[0] for r in conn.execute(sql + kind_sql, [arg, *kind_args])}

@@ -14,8 +14,8 @@ a unit's history is one query.
 Full text: section and commitment text, folded and without spaces, goes into two
 FTS5 tables.  `fts_chars` uses the `trigram` tokenizer (any substring of three
 or more characters); `fts_words` holds the same text cut into words by
-`pipeline.segmenter.cut`, which finds the one- and two-character words
-(`整改`) that trigrams cannot.  Without FTS5 (SQLite < 3.34 has no trigram)
+`pipeline.segmenter.cut` (plus the character pairs of longer words), which
+finds the one- and two-character words (`整改`) that trigrams cannot.  Without FTS5 (SQLite < 3.34 has no trigram)
 the store still works and search falls back to LIKE scans.
 """
 from __future__ import annotations
@@ -27,9 +27,11 @@ from collections import Counter
 from pathlib import Path
 from typing import Iterable, Iterator
 
+import regex
+
 from .normalise import fold
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # bump when the tables or the indexed text change: stores rebuild
 
 TABLES = """
 CREATE TABLE IF NOT EXISTS documents (
@@ -112,10 +114,23 @@ def unit_id_of(key: str) -> str:
     return hashlib.sha1(key.encode("utf-8")).hexdigest()[:12]
 
 
+_HAN_WORD = regex.compile(r"\p{Han}{3,}")
+
+
 def words_form(text: str) -> str:
-    """Space-separated words of the search form, for the `fts_words` table."""
+    """Space-separated words of the search form, for the `fts_words` table.
+
+    A word of three or more Chinese characters is followed by its character
+    pairs, so that a two-character query finds `落实` inside `贯彻落实` too.
+    """
     from .segmenter import cut
-    return " ".join(w for w in cut(search_form(text)) if w.strip())
+    out = []
+    for word in cut(search_form(text)):
+        if word.strip():
+            out.append(word)
+            if _HAN_WORD.fullmatch(word):
+                out.extend(word[i:i + 2] for i in range(len(word) - 1))
+    return " ".join(out)
 
 
 # --- connection and capabilities ------------------------------------------------------------

@@ -57,7 +57,7 @@ NOTICE = ("衡阳市创建全国文明城市工作2023年上半年考核结果�
 PLEDGE = ("关于2024年度预算绩效管理工作综合评价结果的通报\n"
           "衡阳市中心医院 良好\n"
           "衡阳市中心医院表态发言：我们将立行立改，抓好问题整改。全面提升服务水平。\n"
-          "市民政局表态发言：我们将持续巩固创文成果。\n")
+          "市民政局表态发言：我们将持续巩固创文成果，坚决贯彻落实各项部署。\n")
 
 
 def fixture_docs() -> list[dict]:
@@ -79,7 +79,8 @@ def fixture_docs() -> list[dict]:
         records=[("s2", None, "衡阳市中心医院", "衡阳市中心医院", None, None, "良好")],
         commitments=[("衡阳市中心医院", None, "s3", "我们将立行立改，抓好问题整改。", "我们将"),
                      ("衡阳市中心医院", None, "s3", "全面提升服务水平。", None),
-                     ("市民政局", "衡阳市民政局", "s4", "我们将持续巩固创文成果。", "我们将")])
+                     ("市民政局", "衡阳市民政局", "s4", "我们将持续巩固创文成果，坚决贯彻落实各项部署。",
+                      "我们将")])
     return [a, b]
 
 
@@ -115,7 +116,15 @@ def test_trigram_alone_misses_two_character_words_and_the_word_table_fills_the_g
 def test_four_character_keyword_finds_the_right_commitment(db):
     rows = query.commitments(db, keyword="立行立改")
     assert [(r["speaker"], r["text"]) for r in rows] == [("衡阳市中心医院", "我们将立行立改，抓好问题整改。")]
-    assert [r["text"] for r in query.commitments(db, keyword="创文成果")] == ["我们将持续巩固创文成果。"]
+    assert [r["speaker"] for r in query.commitments(db, keyword="创文成果")] == ["市民政局"]
+
+
+def test_two_character_keyword_inside_a_longer_word_is_found(db):
+    # jieba keeps 贯彻落实 as one word; its character pairs make 落实 findable
+    assert "贯彻落实" in store.words_form("坚决贯彻落实各项部署").split()
+    assert [r["speaker"] for r in query.commitments(db, keyword="落实")] == ["市民政局"]
+    assert query.commitments(db, keyword="彻落") != []  # a pair inside a word
+    assert query.commitments(db, keyword="好问") == []  # not across words: 抓好 问题
 
 
 def test_keywords_are_anded_and_mixed_lengths_work(db):
@@ -293,9 +302,25 @@ def test_real_output_reindexes_idempotently_and_search_agrees_with_the_text(tmp_
         expected = {f"{d['doc_id']}:{s['id']}" for d in docs for s in d["sections"]
                     if phrase in store.search_form(s["text"])}
         assert {h["ref"] for h in query.search(conn, phrase, kind="section")} == expected
-    # every record can be found from its unit's full name
+    # every record can be found from its unit's full name and from the name as printed
     for d in docs:
         for r in d["records"]:
-            if r["unit_full"]:
-                history = query.unit_history(conn, r["unit_full"])
-                assert any(h["doc_id"] == d["doc_id"] and h["kind"] == "record" for h in history)
+            for name in {r["unit_full"], r["unit"]} - {""}:
+                history = query.unit_history(conn, name)
+                assert any(h["doc_id"] == d["doc_id"] and h["kind"] == "record" and
+                           h["printed"] == r["unit"] for h in history), name
+
+
+@needs_shared
+def test_real_commitments_found_by_two_and_four_character_keywords(tmp_path):
+    docs = list(store.read_documents(real_output(tmp_path)))
+    conn = store.connect(tmp_path / "real.db")
+    store.index_documents(conn, docs)
+    found_any = False
+    for keyword in ("整改", "落实", "问题整改", "创文工作"):
+        expected = {f"{d['doc_id']}:c{i}" for d in docs for i, c in enumerate(d["commitments"])
+                    if keyword in store.search_form(c["text"])}
+        assert {r["id"] for r in query.commitments(conn, keyword=keyword)} == expected, keyword
+        found_any |= bool(expected)
+    if any(d["commitments"] for d in docs):
+        assert found_any
