@@ -62,6 +62,8 @@ def to_int(numeral: str) -> int | None:
 
 def verdict_of(label: str) -> str | None:
     """The verdict a heading states: a grade word in it, else the label without its unit noun."""
+    if label in grades():
+        return label
     if not any(cue in label for cue in cfg()["verdict_cues"]) and not any(g in label for g in grades()):
         return None
     for g in sorted(grades(), key=len, reverse=True):
@@ -92,9 +94,12 @@ def split_items(raw: str, view: str, a: int, b: int) -> list[Span]:
 
 
 def shared_prefix(first: str, later: str) -> str | None:
-    """`桃城区杨树社区、金光社区`: the region prefix the later unit shares with the first."""
+    """`桃城区杨树社区、金光社区`: the region prefix a later unit of the same kind (same
+    closing noun) shares with the first, when it names no region of its own."""
     m = regex.match(r"^(.{2,12}?(?:省|市|县|区|旗|镇|乡|街道))(.{2,})$", first)
-    if not m or regex.search(r"(?:省|市|县|区|旗|镇|乡|街道)", later[:-2] if len(later) > 2 else ""):
+    if not m or len(later) >= len(first) or later[-2:] != first[-2:]:
+        return None
+    if regex.search(r"(?:省|市|县|区|旗|镇|乡|街道)", later[:-2]) or later[0] in "省市县区镇乡":
         return None
     return m.group(1)
 
@@ -118,12 +123,18 @@ class Collector:
         self.doc, self.sid, self.title = doc, section_id, title
         self.records: list[Record] = []
 
+    def cut_at(self, end: int) -> bool:
+        """Does the text break off right here (no line break or full stop after it)?"""
+        return not self.doc.raw[end:].strip()
+
     def add(self, s: Span, group, rank=None, score=None, grade=None, prefix_of: str | None = None,
             spliced=False) -> None:
         unit = strip_spliced(s.text, self.title) if spliced else s.text
         start = s.start + (len(s.text) - len(unit)) if spliced else s.start
         if not unit_like(unit) and not (rank is not None or score is not None):
             return
+        if self.cut_at(s.end) and not unit.endswith(tuple(cfg()["unit_suffixes"])):
+            return  # the text breaks off inside this name: no half record
         full = unit
         if prefix_of:
             prefix = shared_prefix(prefix_of, unit)
@@ -134,14 +145,16 @@ class Collector:
                                    marks=[], notes=[], start=start, end=s.end))
 
     def items(self, items: list[Span], group, grade=None, spliced=False) -> None:
+        first = strip_spliced(items[0].text, self.title) if spliced else items[0].text
         for i, it in enumerate(items):
-            self.add(it, group, grade=grade, prefix_of=items[0].text if i else None, spliced=spliced)
+            self.add(it, group, grade=grade, prefix_of=first if i else None, spliced=spliced)
 
 
 def scan_lines(doc: Document, lines: list[Line], col: Collector, base_group: str | None) -> None:
     raw, view = doc.raw, doc.work["view"]
     group_label = None
-    verdict = None      # the verdict heading whose list is running
+    verdict = None      # the verdict of the heading whose list is running
+    listing = False     # a list of units is running under a heading
     ranked = False
     position = 0
 
@@ -160,27 +173,27 @@ def scan_lines(doc: Document, lines: list[Line], col: Collector, base_group: str
                 stop = places[i + 1].start() if i + 1 < len(places) else ln.end
                 rank = to_int(m.group(1))
                 col.add(span(raw, m.end(), stop), group(), rank=rank)
-            verdict = None
+            verdict, listing = None, False
             continue
         h = HEADING.match(text)
         if h and not SCORED.search(text):
             label = h.group("label").strip()
             v = verdict_of(label)
             rest_at = lead + h.start("rest")
-            if v is not None:
+            if v is not None or is_ranking_intro(label):
                 if h.group("rest"):
                     col.items(split_items(raw, view, rest_at, ln.end), group(), grade=v)
-                    verdict = None
+                    verdict, listing = None, False
                 else:
-                    verdict, ranked, position = v, is_ranking_intro(label), 0
+                    verdict, listing, ranked, position = v, True, is_ranking_intro(label), 0
                 continue
             if not h.group("rest") and len(label) <= 12:
-                group_label, verdict = label, None
+                group_label, verdict, listing = label, None, False
                 continue
         if is_subheading(text) and len(text) <= 30:
-            base_group, group_label, verdict = text, None, None
+            base_group, group_label, verdict, listing = text, None, None, False
             continue
-        if verdict is not None:
+        if listing:
             body = BULLET.sub("", text)
             if body != text:  # a bulleted item opens with the unit
                 name = regex.match(r"[^，,。:：;；\s]+", body)
@@ -194,7 +207,7 @@ def scan_lines(doc: Document, lines: list[Line], col: Collector, base_group: str
                 position += 1
                 col.add(span(raw, ln.start, ln.end), group(), grade=verdict, rank=position if ranked else None)
                 continue
-            verdict = None
+            verdict, listing = None, False
         prose(doc, ln.start, ln.end, col, group())
 
 

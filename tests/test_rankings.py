@@ -1,0 +1,114 @@
+"""Rankings outside tables: verdict headings, place lists, inline scores, prose verdicts."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from pipeline import registry
+from pipeline.model import Document, Section
+
+from .conftest import SHARED, needs_shared, processed, real_files
+
+
+def ranked(text: str, kind: str = "notice_body", title: str | None = None, caption: str | None = None):
+    """Records the rankings stage finds in `text` typed as one section of `kind`."""
+    stages = dict(registry.build(["normalise", "rankings"]))
+    raw = (caption + "\n" if caption else "") + text
+    doc = Document.from_text(raw)
+    doc = stages["normalise"](doc)
+    doc.title = title
+    at = len(caption) + 1 if caption else 0
+    doc.sections = ([Section("s1", "table_title", 0, at)] if caption else []) + [Section("s2", kind, at, len(raw))]
+    doc = stages["rankings"](doc)
+    for r in doc.records:
+        assert r.unit in raw[r.start:r.end] or r.unit in raw[r.start:r.end].replace(" ", "")
+    return doc.records
+
+
+def test_verdict_headings_followed_by_one_unit_per_line():
+    recs = ranked("一等奖:\n红花岗区人民政府办公室\n遵义县人民政府办公室\n二等奖:\n仁怀市人民政府办公室\n", "name_list")
+    assert [(r.unit, r.grade, r.group, r.rank) for r in recs] == [
+        ("红花岗区人民政府办公室", "一等奖", "一等奖", None), ("遵义县人民政府办公室", "一等奖", "一等奖", None),
+        ("仁怀市人民政府办公室", "二等奖", "二等奖", None)]
+
+
+def test_places_several_per_line_and_last_places_under_group_labels():
+    text = ("农村组:\n第一名:新城社区 第二名:芦浦社区\n第三名:凤江社区\n末位社区:平等社区、白沙社区\n"
+            "城区组:\n第一名:湖前社区\n")
+    recs = ranked(text, "table", caption="一、社区考核结果")
+    assert [(r.group, r.unit, r.rank, r.grade) for r in recs] == [
+        ("一、社区考核结果 农村组", "新城社区", 1, None), ("一、社区考核结果 农村组", "芦浦社区", 2, None),
+        ("一、社区考核结果 农村组", "凤江社区", 3, None), ("一、社区考核结果 农村组", "平等社区", None, "末位"),
+        ("一、社区考核结果 农村组", "白沙社区", None, "末位"), ("一、社区考核结果 城区组", "湖前社区", 1, None)]
+
+
+def test_later_units_of_one_item_carry_the_shared_prefix_in_unit_full_only():
+    (a, b) = ranked("黑榜社区:桃城区杨树社区、金光社区\n")
+    assert (a.unit, a.unit_full, a.grade) == ("桃城区杨树社区", "桃城区杨树社区", "黑榜")
+    assert (b.unit, b.unit_full) == ("金光社区", "桃城区金光社区")
+
+
+def test_inline_scores_glued_to_names_are_ranks_only_after_a_ranking_intro():
+    text = "总平均成绩排名如下(分数构成:现场分90%+整改反馈分10%):新圩镇(含大帽山埔顶村)88.31分、内厝镇88.01分、新店镇87.85分。"
+    assert [(r.unit, r.score, r.rank) for r in ranked(text)] == [
+        ("新圩镇(含大帽山埔顶村)", 88.31, 1), ("内厝镇", 88.01, 2), ("新店镇", 87.85, 3)]
+    text = "各镇得分为:新圩镇88.31分、内厝镇88.01分。"
+    assert [(r.unit, r.score, r.rank) for r in ranked(text)] == [("新圩镇", 88.31, None), ("内厝镇", 88.01, None)]
+
+
+def test_verdicts_stated_in_prose():
+    text = ("今年3月份,由于安全监管执法排名靠后、安全生产事故增加等扣分因素,攸县政府、茶陵县政府在月度考评中"
+            "排名县市区后两位,被通报约谈。其中,对月度考评排名后两位的县市区、市直有关部门,由市安委会集中约谈。")
+    assert [(r.unit, r.grade, r.rank) for r in ranked(text, "news")] == [
+        ("攸县政府", "通报约谈", None), ("茶陵县政府", "通报约谈", None)]
+    text = "考评结果揭晓,武夷山、政和、光泽位列前三名,建阳、建瓯、邵武分列倒三。"
+    assert [(r.unit, r.group, r.rank) for r in ranked(text, "news")] == [
+        ("武夷山", "位列前三名", None), ("政和", "位列前三名", None), ("光泽", "位列前三名", None),
+        ("建阳", "分列倒三", None), ("建瓯", "分列倒三", None), ("邵武", "分列倒三", None)]
+
+
+def test_headline_fragments_spliced_before_names_are_kept_out():
+    title = "测评结果出炉!哪里失分?排名靠后单位负责人这样说..."
+    text = "共计608个点位进行测评。后单市文联、责人梅州海事局和市侨联3家单位在专项测评中排名靠后,样说近日接受采访。"
+    assert [r.unit for r in ranked(text, "news", title=title)] == ["市文联", "梅州海事局", "市侨联"]
+
+
+def test_bulleted_items_under_a_verdict_heading_open_with_the_unit():
+    text = "先进单位:\n1. 市财政局:工作扎实,成效明显。\n2. 市民政局:按时完成各项任务。\n"
+    assert [(r.unit, r.grade) for r in ranked(text)] == [("市财政局", "先进单位"), ("市民政局", "先进单位")]
+
+
+def test_a_unit_named_again_stays_one_record_and_mentions_are_not_records():
+    text = "一等奖:\n红花岗区人民政府办公室\n\n会上,红花岗区人民政府办公室作了经验介绍,各单位要学习先进经验。\n"
+    assert [r.unit for r in ranked(text)] == ["红花岗区人民政府办公室"]
+    assert ranked("会议指出,各县市区要认真对标,市直有关部门要加强督导。", "news") == []
+
+
+def test_a_text_cut_off_inside_a_name_gives_no_half_record():
+    recs = ranked("二等奖:\n仁怀市人民政府办公室\n汇川区人民政")
+    assert [r.unit for r in recs] == ["仁怀市人民政府办公室"]
+    recs = ranked("二等奖:\n仁怀市人民政府办公室\n汇川区人民政府办公室")
+    assert [r.unit for r in recs] == ["仁怀市人民政府办公室", "汇川区人民政府办公室"]
+
+
+def test_a_list_is_ranked_only_when_introduced_as_a_ranking():
+    recs = ranked("考评排名如下:\n古城镇\n方岗镇\n")
+    assert [(r.unit, r.rank) for r in recs] == [("古城镇", 1), ("方岗镇", 2)]
+    recs = ranked("现对评定为优秀的单位予以通报表彰（排名不分先后）：\n衡阳市统计局\n衡阳市审计局\n")
+    assert [(r.unit, r.rank, r.grade) for r in recs] == [("衡阳市统计局", None, "优秀"), ("衡阳市审计局", None, "优秀")]
+
+
+# ---------------------------------------------------------------- the web texts
+
+def gold_of(path):
+    return json.loads((SHARED / "web" / "gold" / (path.stem + ".json")).read_text(encoding="utf-8"))
+
+
+@needs_shared
+@pytest.mark.parametrize("path", real_files("web/corpus"), ids=lambda p: p.name[:3])
+def test_every_ranked_unit_of_the_web_texts_and_nothing_else(path):
+    doc, _ = processed(str(path))
+    want = [(g["unit"], g["score"], g["rank"], g["grade"]) for g in gold_of(path)["records"]]
+    got = [(r["unit"], r["score"], r["rank"], r["grade"]) for r in doc["records"]]
+    assert got == want
