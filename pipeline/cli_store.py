@@ -308,12 +308,11 @@ def export_command(jsonl, fmt, out_dir, index_name, mapping):
         return
     out = Path(out_dir) if out_dir else Path(jsonl).parent
     out.mkdir(parents=True, exist_ok=True)
-    docs = list(store.read_documents(jsonl))
-    if fmt == "bulk":
-        path, pairs = export.write_bulk(docs, out / "bulk.ndjson", index_name)
+    if fmt == "bulk":  # streamed: one document in memory at a time
+        path, pairs = export.write_bulk(store.read_documents(jsonl), out / "bulk.ndjson", index_name)
         click.echo(f"{pairs} documents for _bulk -> {path}")
         return
-    for name, path, rows in export.write_tables(docs, out, fmt):
+    for name, path, rows in export.write_tables(list(store.read_documents(jsonl)), out, fmt):
         click.echo(f"{rows:6d} rows -> {path}")
 
 

@@ -324,3 +324,15 @@ def test_real_commitments_found_by_two_and_four_character_keywords(tmp_path):
         found_any |= bool(expected)
     if any(d["commitments"] for d in docs):
         assert found_any
+
+
+@needs_shared
+def test_real_unit_history_and_citation_across_the_hengyang_notices(tmp_path):
+    docs = list(store.read_documents(real_output(tmp_path)))
+    conn = store.connect(tmp_path / "real.db")
+    store.index_documents(conn, docs)
+    notice_2023, notice_2025 = (doc_id_of(p.read_bytes()) for p in real_files()[0:3:2])
+    rows = query.unit_history(conn, "衡阳市中心医院")
+    printed = {(r["doc_id"], r["printed"]) for r in rows if r["kind"] == "record"}
+    assert printed == {(notice_2023, "市中心医院"), (notice_2025, "衡阳市中心医院")}
+    assert {r["doc_id"] for r in query.citing(conn, "衡创〔2023〕3号")} == {notice_2023}
