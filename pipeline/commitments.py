@@ -450,6 +450,15 @@ def unquote(text: str) -> str:
     return text
 
 
+def printed(doc: Document, view: str, section: Section, name: str) -> str:
+    """The speaker as the raw text prints it (traditional script stays traditional):
+    cues are matched on the simplified view, which has the same offsets."""
+    i = view.find(name, section.start, section.end)
+    if i < 0:
+        i = view.find(name)
+    return doc.raw[i:i + len(name)] if i >= 0 else name
+
+
 def rank_of(doc: Document, speaker: str) -> Record | None:
     """The record of the speaker's unit, when the document ranks or grades it."""
     for rec in doc.records:
@@ -502,6 +511,7 @@ def commitments_of(doc: Document) -> list[RankedCommitment]:
             if not key or key in seen:
                 continue
             seen.add(key)
+            speaker = printed(doc, view, section, speaker)
             rec = rank_of(doc, speaker)
             out.append(RankedCommitment(
                 speaker=speaker, section=section.id, text=text, start=start, end=end,

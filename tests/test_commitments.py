@@ -195,6 +195,9 @@ def test_traditional_script_gives_the_same_commitments():
     tdoc = pipeline(Document.from_text(trad, "trad.txt")).to_dict()
     assert [(c["start"], c["end"]) for c in tdoc["commitments"]] == \
         [(c["start"], c["end"]) for c in doc["commitments"]]
+    # speakers as printed: traditional in a traditional text
+    assert [c["speaker"] for c in tdoc["commitments"]] == \
+        [opencc.OpenCC("s2t").convert(c["speaker"]) for c in doc["commitments"]]
 
 
 # ------------------------------------------------------------ speakers, quotes
