@@ -237,6 +237,7 @@ def _is_debris(u: Unit) -> bool:
 # ---------------------------------------------------------------- genre
 
 def detect_genre(units: list[Unit]) -> str:
+    """notice, newspaper, speech (a standalone speech: genre `other`) or other."""
     g = cues()["genre"]
     top = units[:8]
     notice_top = sum(bool(g["notice"].search(u.text[:100])) or "recipients" in u.props or "metadata" in u.props
@@ -245,7 +246,7 @@ def detect_genre(units: list[Unit]) -> str:
     news = sum(bool(g["newspaper"].search(u.flat[:100])) or "caption" in u.props or "lead" in u.props for u in edges)
     speech = sum(bool(g["speech"].search(u.text[:100])) for u in units[:6])
     if speech and notice_top <= 1 and news <= 1 and not any("doc_number" in u.props for u in top):
-        return "other"
+        return "speech"
     if notice_top >= 2 or any("doc_number" in u.props or "metadata" in u.props for u in top):
         return "notice"
     if news >= 1:
@@ -588,13 +589,14 @@ def make_segment():
         units = make_units(doc)
         for u in units:
             local_features(u)
-        doc.genre = detect_genre(units)
-        if doc.genre != "other":
+        kind = detect_genre(units)
+        doc.genre = "other" if kind == "speech" else kind
+        if kind != "speech":
             label_tables(units)
         label_furniture(units, doc)
-        if doc.genre == "other":
+        if kind == "speech":
             label_speech(units, doc)
-        else:
+        else:  # texts of no known kind are read like news: articles related to the topic or not
             label_signature(units)
             label_name_lists(units)
             if doc.genre == "notice":

@@ -149,3 +149,9 @@ def test_a_results_table_on_its_own_is_a_notice():
     doc = seg("2024年第二季度文明单位考评结果表\n\n序号\t单位\t得分\t排名\n1\t青川市统计局\t95.5\t1\n2\t青川市审计局\t93\t2\n")
     assert doc.genre == "notice"
     assert [s.type for s in doc.sections] == ["table_title", "table"]
+
+
+def test_a_text_of_no_known_kind_is_not_taken_for_a_speech():
+    doc = seg("今日天气晴好\n\n今天全市天气晴朗，气温适宜，市民纷纷外出踏青游玩，公园里游人如织。\n")
+    assert doc.genre == "other"
+    assert "pledge_speech" not in {s.type for s in doc.sections}
