@@ -1,13 +1,140 @@
-"""Stage 'entities' (being built)."""
+"""Stage 'entities': ORG, GPE, PERSON, DATE, DOC_NUMBER and TITLE_REF mentions.
+
+Every span is found in the folded view and is a raw span, so `raw[start:end] == text`
+always holds; `norm` carries the joinable form:
+
+* ORG: each table row's unit where it is printed, and known units in running text
+  (the document's own units and the jieba user dictionary in models/); `norm` is the
+  full name (`units.full_name`), the same as the rows' `unit_full`;
+* GPE: provinces, cities and counties of the gazetteer, the document's own region;
+* PERSON: `persons.find`;
+* DATE: `dates.find` (ISO, spans, periods), resolved against the document's year;
+* DOC_NUMBER: any `X〔2023〕3号`, own or cited, `norm` with 〔〕 and no spaces;
+* TITLE_REF: a cited 《…》 document, `norm` its title with wraps and spaces removed.
+"""
 from __future__ import annotations
 
-from . import units  # noqa: F401  (registers the "units" stage, whose full names entities use)
-from .model import Document
+import functools
+
+import regex
+
+from . import config, dates, gazetteer, persons, units  # units also registers the "units" stage
+from .config import MODELS_DIR
+from .elements import DOC_NUMBER_RE, norm_doc_number
+from .model import Document, Entity
+from .normalise import clean, compact, fold
 from .registry import register
+
+USER_DICT = MODELS_DIR / "units.dict"
+
+
+class Mentions:
+    """Entities of one document, kept free of duplicates and of overlaps within a type."""
+
+    def __init__(self, doc: Document):
+        self.doc = doc
+        self.items: dict[tuple[str, int, int], Entity] = {}
+
+    def add(self, type_: str, start: int, end: int, norm: str | None = None) -> None:
+        raw = self.doc.raw
+        while start < end and raw[start].isspace():
+            start += 1
+        while end > start and raw[end - 1].isspace():
+            end -= 1
+        if start >= end or (type_, start, end) in self.items:
+            return
+        if any(t == type_ and s < end and start < e for t, s, e in self.items):
+            return
+        self.items[(type_, start, end)] = Entity(type_, raw[start:end], start, end, norm)
+
+    def covered(self, start: int, end: int, types: tuple[str, ...]) -> bool:
+        return any(t in types and s < end and start < e for t, s, e in self.items)
+
+    def sorted(self) -> list[Entity]:
+        return sorted(self.items.values(), key=lambda e: (e.start, e.end, e.type))
+
+
+def spaced(word: str) -> regex.Pattern:
+    """A pattern for a word as PDF extraction may print it: spaces between its characters."""
+    return regex.compile(r"\s*".join(regex.escape(c) for c in word))
+
+
+def add_units(doc: Document, found: Mentions, view: str) -> None:
+    """Table units where their row prints them; then the same units and dictionary units in running text."""
+    known: dict[str, str] = {}
+    for rec in doc.records:
+        key = regex.sub(r"\s+", "", fold(rec.unit))
+        if not key:
+            continue
+        known.setdefault(key, rec.unit_full)
+        m = spaced(key).search(view, rec.start, rec.end)
+        if m:
+            found.add("ORG", m.start(), m.end(), rec.unit_full)
+    for word in dictionary_units():
+        known.setdefault(word, None)
+    flat = compact(view)
+    for key in sorted(known, key=len, reverse=True):
+        if len(key) < 3:
+            continue
+        for m in regex.finditer(regex.escape(key), flat.text):
+            start, end = flat.span(m.start(), m.end())
+            if not found.covered(start, end, ("ORG",)):
+                found.add("ORG", start, end, known[key] or units.full_name(doc, doc.raw[start:end]))
+
+
+@functools.lru_cache(maxsize=1)
+def dictionary_units() -> tuple[str, ...]:
+    """The unit names of the jieba user dictionary in models/ (`python -m pipeline.build_models`)."""
+    if not USER_DICT.exists():
+        return ()
+    words = []
+    for line in USER_DICT.read_text(encoding="utf-8").splitlines():
+        parts = line.split()
+        if len(parts) >= 3 and parts[2] == "nt":
+            words.append(parts[0])
+    return tuple(words)
+
+
+def add_places(doc: Document, found: Mentions, view: str) -> None:
+    gaz = gazetteer.load()
+    flat = compact(view)
+    generic = set(config.load("units")["not_divisions"])  # 城区 is a district's name and a common word
+    for i, div in gaz.find_all(flat.text):
+        if div.name in generic:
+            continue
+        start, end = flat.span(i, i + len(div.name))
+        if not found.covered(start, end, ("ORG", "PERSON")):
+            found.add("GPE", start, end, units.full_name(doc, doc.raw[start:end]))
+
+
+def add_numbers_and_titles(found: Mentions, view: str) -> None:
+    for m in DOC_NUMBER_RE.finditer(view):
+        code = regex.sub(r"^(根据|按照|依据|依照|参照|见|及|和|与|或)", "", m["code"])
+        found.add("DOC_NUMBER", m.start() + len(m["code"]) - len(code), m.end(),
+                  norm_doc_number(m).replace(m["code"], code, 1))
+    for m in regex.finditer(r"《[^《》\n]{1,80}(?:\n[^《》\n]{0,80}){0,3}》", view):
+        found.add("TITLE_REF", m.start(), m.end(), compact(clean(m.group()[1:-1])).text)
+
+
+def add_dates(doc: Document, found: Mentions, view: str) -> None:
+    for d in dates.find(view, year=doc.work.get("year")):
+        if not found.covered(d.start, d.end, ("DOC_NUMBER",)):
+            found.add("DATE", d.start, d.end, d.norm)
+
+
+def find_entities(doc: Document) -> Document:
+    view = doc.work.get("view") or fold(doc.raw)
+    found = Mentions(doc)
+    for start, end in persons.find(view, doc.work["lines"]):
+        found.add("PERSON", start, end, regex.sub(r"\s+", "", view[start:end]))
+    add_units(doc, found, view)
+    add_numbers_and_titles(found, view)
+    add_places(doc, found, view)
+    add_dates(doc, found, view)
+    doc.entities = found.sorted()
+    return doc
 
 
 @register("entities")
 def make_entities():
-    def entities(doc: Document) -> Document:
-        return doc
-    return entities
+    return find_entities

@@ -1,0 +1,131 @@
+"""People named in a text: credits, captions, reporters, and officials with their titles.
+
+* credits and captions are read line by line, where spaces still separate the names
+  (`■策划 / 吴斌 刘友良 王韦夫 撰稿 / 颜艳妮…`, `责任编辑 李红丽 李真`, `…推进会。李西 摄`,
+  `(邵阳日报记者 欧阳德珍 整理)`, `(记者王斌)`, an article's closing `(张莎)`);
+* officials are read in the text with its spaces dropped, so a name broken by PDF
+  extraction (`副市长彭 晓明主持`) is still one name: a title, then a surname and one or
+  two characters, then what officials do (`出席`, `指出`, `,` …);
+* `习近平总书记`: a name before an honorific;
+* every name found once is found again wherever it recurs.
+
+Returns raw spans; the text of a span may hold the spaces the name was printed with.
+"""
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+import regex
+
+from . import config
+from .normalise import compact
+
+
+@dataclass(frozen=True)
+class Cues:
+    surnames: frozenset[str]
+    compound: tuple[str, ...]
+    titles: tuple[str, ...]
+    after: tuple[str, ...]
+    before: tuple[str, ...]
+    labels: tuple[str, ...]
+    not_names: frozenset[str]
+
+
+@functools.lru_cache(maxsize=1)
+def cues() -> Cues:
+    cfg = config.load("entities")["person"]
+    by_len = lambda xs: tuple(sorted(xs, key=len, reverse=True))  # noqa: E731
+    return Cues(frozenset(regex.sub(r"\s", "", cfg["surnames"])), by_len(cfg["compound_surnames"]),
+                by_len(cfg["titles"]), by_len(cfg["after_name"]), by_len(cfg["before_words"]),
+                by_len(cfg["credit_labels"]), frozenset(cfg["not_names"]))
+
+
+def is_name(word: str) -> bool:
+    """A surname and one or two given-name characters (a compound surname and one or two)."""
+    c = cues()
+    if not regex.fullmatch(r"\p{Han}+", word) or word in c.not_names:
+        return False
+    for sur in c.compound:
+        if word.startswith(sur):
+            return 3 <= len(word) <= 4
+    return word[0] in c.surnames and 2 <= len(word) <= 3
+
+
+NAME = r"\p{Han}{2,4}"
+
+
+def credit_names(line: str) -> list[tuple[int, int]]:
+    """Spans (in the line) of the names after credit labels and before `摄`."""
+    c = cues()
+    spans = []
+    labels = "|".join(regex.escape(x) for x in c.labels if len(x) > 1)
+    short = "|".join(regex.escape(x) for x in c.labels if len(x) == 1)
+    label_re = regex.compile(rf"(?:{labels})|(?<!\p{{Han}})(?:{short})(?=\s*[/／:：])")
+    token_re = regex.compile(r"[\s/／:：、]*(\p{Han}+)")
+    for m in label_re.finditer(line):
+        pos = m.end()
+        while (tok := token_re.match(line, pos)) is not None:
+            word = tok.group(1)
+            if label_re.fullmatch(word):
+                break
+            if not is_name(word):
+                head = _longest_name(word)
+                if head and word[len(head):] in ("报道", "整理", "摄", "供图", "编辑"):
+                    spans.append((tok.start(1), tok.start(1) + len(head)))
+                break
+            spans.append(tok.span(1))
+            pos = tok.end()
+    for m in regex.finditer(rf"(?:^|(?<=[。！？!?\s]))({NAME}?)\s*摄\s*$", line):
+        if is_name(m.group(1)):
+            spans.append(m.span(1))
+    m = regex.search(rf"[。！？”\"]\s*[(（]({NAME}?)[)）]\s*$", line)
+    if m and is_name(m.group(1)):
+        spans.append(m.span(1))
+    return spans
+
+
+def _longest_name(chars: str) -> str | None:
+    for n in range(min(4, len(chars)), 1, -1):
+        if is_name(chars[:n]):
+            return chars[:n]
+    return None
+
+
+def official_names(text: str) -> list[tuple[int, int]]:
+    """Spans in a text without spaces: `副市长彭晓明主持`, `习近平总书记`."""
+    c = cues()
+    spans = []
+    titles = "|".join(map(regex.escape, c.titles))
+    for m in regex.finditer(rf"(?:{titles})", text):
+        i = m.end()
+        for n in (4, 3, 2):
+            word = text[i:i + n]
+            if len(word) == n and is_name(word) and text[i + n:].startswith(c.after):
+                spans.append((i, i + n))
+                break
+    before = "|".join(map(regex.escape, c.before))
+    for m in regex.finditer(rf"(?:{before})", text):
+        for n in (3, 2, 4):
+            word = text[max(0, m.start() - n):m.start()]
+            if len(word) == n and is_name(word):
+                spans.append((m.start() - n, m.start()))
+                break
+    return spans
+
+
+def find(view: str, lines) -> list[tuple[int, int]]:
+    """Raw spans of every person mention in the document."""
+    found: set[tuple[int, int]] = set()
+    for ln in lines:
+        for a, b in credit_names(view[ln.start:ln.end]):
+            found.add((ln.start + a, ln.start + b))
+    flat = compact(view)
+    for a, b in official_names(flat.text):
+        found.add(flat.span(a, b))
+    names = {regex.sub(r"\s", "", view[a:b]) for a, b in found}
+    for name in names:
+        for m in regex.finditer(regex.escape(name), flat.text):
+            found.add(flat.span(m.start(), m.end()))
+    return sorted(found)

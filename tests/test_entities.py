@@ -1,0 +1,92 @@
+"""Entities: people, units, places, dates, document numbers and cited titles, with raw offsets."""
+import json
+
+import pytest
+
+from pipeline.runner import Pipeline
+
+from .conftest import SHARED, needs_shared, processed, real_files, sample_files
+
+PAGE = """
+责任编辑 孙雅 陈立群
+
+青川曰報
+
+第二季度青川市社区专项考评结果公布
+
+本报讯(记者 唐志远)5月9日,青川市召开社区考评讲评会。市委常委、常务副市
+长冯志刚出席并讲话,副市长何 佳明主持会议。冯志刚指出,要学习贯彻《青川市文明行为促进条例》(青政发〔2024〕12 号)。
+
+     云溪区桂花社区志愿者清理楼道杂物。郑晓东 摄
+
+■策划 / 林国栋 撰稿 / 孙雅 程浩然
+
+(青川日报记者 欧阳明远 整理)
+"""
+
+
+@pytest.fixture(scope="module")
+def page():
+    return Pipeline().process_text(PAGE)
+
+
+def of_type(doc, type_):
+    return [e for e in doc.entities if e.type == type_]
+
+
+def test_persons_from_credits_captions_and_titles(page):
+    names = {e.text.replace(" ", "").replace("\n", "") for e in of_type(page, "PERSON")}
+    assert names == {"孙雅", "陈立群", "唐志远", "冯志刚", "何佳明", "郑晓东", "林国栋", "程浩然", "欧阳明远"}
+
+
+def test_a_name_broken_by_a_space_keeps_its_raw_span(page):
+    broken = [e for e in of_type(page, "PERSON") if e.text == "何 佳明"]
+    assert broken and broken[0].norm == "何佳明"
+
+
+def test_cited_number_title_and_dates(page):
+    assert [(e.text, e.norm) for e in of_type(page, "DOC_NUMBER")] == [("青政发〔2024〕12 号", "青政发〔2024〕12号")]
+    assert [e.norm for e in of_type(page, "TITLE_REF")] == ["青川市文明行为促进条例"]
+    assert page.doc_number is None
+    assert ("5月9日", "--05-09") in [(e.text, e.norm) for e in of_type(page, "DATE")]
+
+
+def test_every_entity_slices_back(page):
+    for e in page.entities:
+        assert page.raw[e.start:e.end] == e.text
+
+
+def test_table_units_are_orgs_with_their_full_name():
+    doc = Pipeline().process_text(
+        "衡阳市创建全国文明城市工作2023年上半年考核结果通报\n\n各县市区、市直机关各单位：\n\n"
+        "现将考核结果通报如下。市民政局要认真整改。\n\n衡阳市创建全国文明城市领导小组办公室\n2023年9月28日\n\n"
+        "考核对象\t得分\t排名\n祁东县\t94.26\t1\n市民政局\t93.61\t2\n")
+    orgs = {(e.text, e.norm) for e in of_type(doc, "ORG")}
+    assert ("祁东县", "衡阳市祁东县") in orgs and ("市民政局", "衡阳市民政局") in orgs
+    in_text = [e for e in of_type(doc, "ORG") if e.text == "市民政局"]
+    assert len(in_text) == 2  # the row, and the sentence that names it
+    assert {e.text for e in of_type(doc, "GPE")} >= {"衡阳市"}
+
+
+@needs_shared
+def test_offsets_slice_back_on_every_document():
+    paths = real_files("corpus") + real_files("web/corpus") + sample_files()
+    assert paths
+    for path in paths:
+        doc, raw = processed(str(path))
+        for e in doc["entities"]:
+            assert raw[e["start"]:e["end"]] == e["text"], (path.name, e)
+
+
+@needs_shared
+@pytest.mark.parametrize("sub,floor", [("corpus", 0.95), ("web/corpus", 0.90)])
+def test_gold_persons(sub, floor):
+    gold_dir = SHARED / sub.replace("corpus", "gold")
+    tp = n_pred = n_gold = 0
+    for path in real_files(sub):
+        doc, _ = processed(str(path))
+        gold = set(json.loads((gold_dir / (path.stem + ".json")).read_text(encoding="utf-8"))["persons"])
+        pred = {"".join(e["text"].split()) for e in doc["entities"] if e["type"] == "PERSON"}
+        tp, n_pred, n_gold = tp + len(gold & pred), n_pred + len(pred), n_gold + len(gold)
+    p, r = tp / max(n_pred, 1), tp / max(n_gold, 1)
+    assert 2 * p * r / (p + r) >= floor
