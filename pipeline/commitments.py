@@ -92,6 +92,7 @@ def rules() -> dict:
         "masked": regex.compile(cues["masked_unit"]),
         "subject_prefix": regex.compile(r"^(?:" + _alt(cues["subject_prefix"]) + ")+"),
         "not_subject": set(cues["not_subject"]),
+        "not_subject_head": cues["not_subject_head"],
         "report": regex.compile(r"(?:^|[，,。])(?P<s>[^%s]{2,24}?)(?<!郑重)(?:%s)[，,：:][^，,。；;]{0,8}?"
                                 r"(?P<m>要|将|一定|下一步|今后|力争|坚决)"
                                 % (regex.escape(punct), _alt(cues["report"]))),
@@ -99,7 +100,8 @@ def rules() -> dict:
         "titles": regex.compile(r"(?:" + _alt(cues["titles"]) + ")"),
         "attribution": regex.compile(r"(?P<who>[^%s]{2,30}?)(?:%s)"
                                      % (regex.escape(punct), _alt(cues["attribution"]))),
-        "directive": regex.compile(_alt(exc["directive"])),
+        "directive": regex.compile(r"(?:" + _alt(exc["directive"]) + r")|(?<!(?:按照|根据|对照|的)[^，,。；]{0,12})(?:"
+                                   + _alt(exc["directive_soft"]) + r")(?=[，,:：]|各)"),
         "directive_start": regex.compile(r"^(?:" + _alt(exc["directive_start"]) + ")"),
         "pronouns": set(cues["pronouns"]),
         "directive_subject": regex.compile(r"^(?:" + _alt(exc["directive_subject"]) + r")[^，,。；;]{0,16}?(?:(?<![主重需只必纲摘])要(?![求点素])|必须|务必)"),
@@ -201,7 +203,7 @@ def _subject(words: str, report: bool = False) -> str | None:
     r = rules()
     words = regex.sub(r"^(?:下一步|下步|今后|接下来)", "", words)
     words = r["subject_prefix"].sub("", words)
-    if not words or words in r["not_subject"]:
+    if not words or words in r["not_subject"] or words.startswith(r["not_subject_head"]):
         return None
     if r["masked"].match(words):
         return words
@@ -263,7 +265,7 @@ def paragraphs_of(doc: Document, section: Section) -> list[tuple[int, int]]:
 def read_speech(doc: Document, section: Section, view: str) -> list[tuple[Sentence, Cue | str, str | None]]:
     """(sentence, cue or the pledge's opening trigger, speaker) of a pledge speech."""
     found, opened = [], None
-    own = section.speaker or speaks_for(view, section)
+    own = section.speaker or speaks_for(view, section.start, section.end)
     for a, b in paragraphs_of(doc, section):
         for s in split_sentences(view, a, b):
             cue = find_cue(s.text)
@@ -280,9 +282,9 @@ def read_speech(doc: Document, section: Section, view: str) -> list[tuple[Senten
     return found
 
 
-def speaks_for(view: str, section: Section) -> str | None:
+def speaks_for(view: str, start: int, end: int) -> str | None:
     """The unit a speech names itself (`我代表市文明办郑重表态`), when segment gave none."""
-    m = rules()["on_behalf"].search(compact(view, section.start, section.end).text)
+    m = rules()["on_behalf"].search(compact(view, start, end).text)
     return m["u"] if m else None
 
 
@@ -301,6 +303,7 @@ def is_leader_speech(doc: Document) -> bool:
 def read_news(doc: Document, section: Section, view: str) -> list[tuple[Sentence, Cue | str, str | None]]:
     """(sentence, cue or the plan's trigger, speaker) of a news item or notice body."""
     found = []
+    own = speaks_for(view, 0, len(view))
     for a, b in paragraphs_of(doc, section):
         sents = split_sentences(view, a, b)
         plan: tuple[str, str] | None = None      # (speaker, trigger) of a work plan
@@ -322,13 +325,16 @@ def read_news(doc: Document, section: Section, view: str) -> list[tuple[Sentence
                     found.append((s, cue, cue.subject))
                     plan = (cue.subject, cue.trigger)
                     continue
-                if cue.kind == "report":
+                if cue.kind == "report":  # what follows in the paragraph is still the report
                     speaker = voice if cue.subject in rules()["pronouns"] else cue.subject
                     if speaker:
                         found.append((s, cue, speaker))
+                        plan = (speaker, cue.trigger)
                     continue
-                if cue.kind == "pledge" and voice:
-                    found.append((s, cue, voice))
+                speaker = voice or own   # `下一步将…` after `X局局长认为…`; a speech typed as news
+                if speaker:
+                    found.append((s, cue, speaker))
+                    plan = (speaker, cue.trigger)
                     continue
             if plan and not excluded(s.text, None) and states_action(s.text):
                 found.append((s, plan[1], plan[0]))

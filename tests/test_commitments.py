@@ -67,6 +67,7 @@ def test_cues_name_their_trigger_and_subject(text, trigger, kind, subject):
     "工信等市直部门就抓好下一步重点工作进行安排。",  # 下一步 inside a clause
     "高新区蒸水小学用歌声将音乐党史课推向高潮。",    # no unit right before 将
     "对存在的问题我们照单全收,我们深入剖析原因。",   # no modal
+    "会议要求,各县区将整改情况于月底前上报。",       # asked of 各县区
 ])
 def test_no_cue(text):
     assert find_cue(text) is None
@@ -77,6 +78,8 @@ def test_no_cue(text):
     "王伟强调,我们要抢工期、赶进度。",
     "各级各有关部门要认清当前形势。",
     "请各县市区认真对照问题清单整改。",
+    "市创文办要求各单位认真整改。",
+    "今年以来,我区将创文工作作为一号工程来抓,取得了明显成效。",
 ])
 def test_self_criticism_and_directives_are_excluded(text):
     assert excluded(text, find_cue(text))
@@ -228,3 +231,14 @@ def test_quoted_text_loses_its_outer_quotation_marks_only():
     assert [(c.speaker, c.text, c.speaker_full) for c in found] == [
         ("秦振衡", "我们要确保‘创’出新局面。", "秦振衡")]
     assert text[found[0].start] == "“"
+
+
+def test_a_standard_named_by_要求_is_no_directive():
+    assert not excluded("严格按照创文工作要求,高标准、严要求,再动员。", None)
+
+
+def test_a_report_goes_on_to_the_end_of_its_paragraph():
+    text = "该局有关负责人表示,明年将推行约谈制度。通过约谈,宣传新标准新法规。\n据悉,该局去年共约谈企业12家。\n"
+    assert [(c.speaker, c.text) for c in speech(text, kind="news")] == [
+        ("该局有关负责人", "该局有关负责人表示,明年将推行约谈制度。"),
+        ("该局有关负责人", "通过约谈,宣传新标准新法规。")]
