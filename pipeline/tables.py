@@ -533,21 +533,26 @@ def tables_of(doc: Document) -> list[tuple[str, Table]]:
     legends = legends_of(raw, view)
     out: list[tuple[str, Table]] = []
     titles: list[str] = []
-    last = None
+    last, prev_end = None, 0
     for sec, end in table_runs(doc):
         if sec.type == "table_title":
-            if last == "table":
+            if last != "title":  # captions are the titles printed together right before a table
                 titles = []
-            titles += caption_lines(doc, sec.start, sec.end)
+            captions = caption_lines(doc, sec.start, sec.end)
+            if last == "title" and titles and captions and not raw[prev_end:sec.start].count("\n") > 1:
+                titles[-1] += captions.pop(0)  # a caption wrapped over two title sections
+            titles += captions
             if titles and is_subheading(titles[-1]):
                 titles = [titles[-1]]
-            last = "title"
+            last, prev_end = "title", sec.start + len(raw[sec.start:sec.end].rstrip())
         elif sec.type == "table":
             found = parse_block(raw, view, section_lines(doc, sec.start, end), titles, legends)
             out += [(sec.id, t) for t in found]
             if len(titles) > 1:
                 titles = titles[len(found):]
             last = "table"
+        elif sec.text.strip():
+            last = sec.type
     return out
 
 
