@@ -242,3 +242,23 @@ def test_a_report_goes_on_to_the_end_of_its_paragraph():
     assert [(c.speaker, c.text) for c in speech(text, kind="news")] == [
         ("该局有关负责人", "该局有关负责人表示,明年将推行约谈制度。"),
         ("该局有关负责人", "通过约谈,宣传新标准新法规。")]
+
+
+# ----------------------------------------------------------------- any text
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+PIECES = ["下一步", "我们将", "我们要", "高新区将", "表示,", "要", "将", "说,", "“", "”", "‘", "’", "。", "；",
+          ",", "，", "：", "\n", "\n\n", " ", "一是", "郑重承诺:", "加强", "强调,", "存在的问题", "陈锐锋",
+          "主席", "市文联", "认为", "***", "……", "!", "？", "——", "(", ")", "各区", "請", "們將", "x"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), max_size=60), st.sampled_from(sorted(
+    ["pledge_speech", "news", "unrelated_news", "notice_body"])))
+def test_any_text_gives_commitments_that_slice_back(pieces, kind):
+    text = "".join(pieces)
+    for c in speech(text, kind=kind):
+        assert 0 <= c.start < c.end <= len(text)
+        assert c.text and c.speaker
+        assert c.text in clean(text[c.start:c.end])
