@@ -5,9 +5,10 @@ Every failure is an `InputError` with a stable `code` (`unreadable`, `too_large`
 the run records it in errors.jsonl and goes on.
 
 Decoding, in order: a byte-order mark (UTF-8, UTF-16, UTF-32) is honoured and
-stripped; else strict UTF-8; else charset-normalizer, limited to the candidate
-encodings of configs/limits.toml (GB18030 and its subsets GBK and GB2312), judges
-which decoding gives coherent text.  A multi-byte character cut off at the very
+stripped; else strict UTF-8; else charset-normalizer judges which of the
+candidate encodings of configs/limits.toml (GB18030 and its subsets GBK and
+GB2312) or their rivals (Big5, Korean, Japanese, which GB18030 would "decode"
+into nonsense) gives coherent text; a rival is refused by name.  A multi-byte character cut off at the very
 end of the file (a truncated download) is decoded as U+FFFD rather than losing
 the whole file.  Offsets downstream are code points into the decoded text.
 """
@@ -16,6 +17,7 @@ from __future__ import annotations
 import codecs
 import errno
 import os
+import re
 import stat
 from dataclasses import dataclass
 from pathlib import Path
@@ -57,6 +59,11 @@ SIGNATURES = [
 PDF_HEADER_WINDOW = 1024
 # control bytes that never occur in text (tab, LF, VT, FF, CR are whitespace)
 CONTROL_BYTES = bytes([*range(0x00, 0x09), *range(0x0E, 0x20), 0x7F])
+# how the message of an `undecodable` file names a rival encoding
+ENCODING_NAMES = {"big5": "Big5 (traditional Chinese)", "cp949": "EUC-KR/CP949 (Korean)",
+                  "cp932": "Shift-JIS (Japanese)", "euc_jp": "EUC-JP (Japanese)"}
+# control characters other than whitespace, in decoded text
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 # the GB family, narrowest first: the document records the narrowest that decodes
 GB_FAMILY = ["gb2312", "gbk", "gb18030"]
 
@@ -218,27 +225,39 @@ def _conf() -> dict:
 
 
 def _detect(data: bytes, utf8_error: UnicodeDecodeError) -> Decoded:
-    """Ask charset-normalizer which candidate encoding gives coherent text."""
+    """Ask charset-normalizer which candidate (or rival) encoding gives coherent text."""
     from charset_normalizer import from_bytes
 
     conf = _conf()
     candidates = conf["candidates"]
     body, cut = _without_cut_tail(data, candidates)
-    best = from_bytes(body, cp_isolation=candidates).best()
+    rivals = conf["rivals"] if len(body) >= conf["min_rival_bytes"] else []
+    best = from_bytes(body, cp_isolation=candidates + rivals, threshold=conf["max_chaos"]).best()
     if best is not None:
         codec = codecs.lookup(best.encoding).name
+        if best.encoding not in candidates and codec not in map(_codec_name, candidates):
+            raise InputError("undecodable", f"looks like {ENCODING_NAMES.get(codec, codec)} text, which is not "
+                                            "read (encodings read: UTF-8, UTF-16/32 with a byte-order mark, "
+                                            f"{', '.join(candidates)}; convert the file, or add the encoding "
+                                            "to configs/limits.toml)")
         return Decoded(body.decode(codec) + cut, data, _narrowest(body, codec))
-    if len(body) < conf["min_detector_bytes"]:  # too short for the detector to judge
-        for codec in candidates:
-            try:
-                text = body.decode(codec)
-            except UnicodeDecodeError:
-                continue
-            if "".join(text.split()).isprintable():
-                return Decoded(text + cut, data, _narrowest(body, codecs.lookup(codec).name))
+    # no verdict: the mess detector turns away short or noisy text (OCR debris, a
+    # line of symbols) that is plain GB all the same; strict decoding to text
+    # without control characters is then the test
+    for codec in candidates:
+        try:
+            text = body.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        if not _CONTROL_CHARS.search(text):
+            return Decoded(text + cut, data, _narrowest(body, _codec_name(codec)))
     raise InputError("undecodable", f"not text in a known encoding: not UTF-8 (byte 0x{data[utf8_error.start]:02x} "
                                     f"at offset {utf8_error.start:,} is invalid), no byte-order mark, and "
-                                    f"{' / '.join(candidates)} does not decode it to coherent text")
+                                    f"{' / '.join(candidates)} does not decode it to text")
+
+
+def _codec_name(name: str) -> str:
+    return codecs.lookup(name).name
 
 
 def _without_cut_tail(data: bytes, candidates: list[str]) -> tuple[bytes, str]:

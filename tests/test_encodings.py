@@ -107,3 +107,25 @@ def test_a_reencoded_copy_gives_the_same_document(path, target, tmp_path, pipeli
 
 def test_there_are_documents_to_reencode():
     assert len(sample_files()) >= 4
+
+
+# -- text in an encoding that is not read: an error naming it, never mojibake ---------
+
+KOREAN = "대한민국 정부는 2024년 1분기 평가 결과를 다음과 같이 발표합니다. 각 기관은 개선 계획을 제출하십시오.\n"
+JAPANESE = "これは日本語のテキストです。評価結果を通知します。各部門は改善計画を提出してください。\n"
+TRADITIONAL = "關於第一季度考核結果的通報\n各縣市區、市直機關各單位：現將考核結果通報如下。請對照問題清單逐項整改。\n"
+
+
+@pytest.mark.parametrize("text, encoding, named", [
+    (KOREAN, "euc_kr", "Korean"),
+    (JAPANESE, "shift_jis", "Japanese"),
+    (JAPANESE, "euc_jp", "Japanese"),
+    (TRADITIONAL, "big5", "Big5"),
+], ids=["euc-kr", "shift-jis", "euc-jp", "big5"])
+def test_a_rival_cjk_encoding_is_named_not_misread_as_gb(text, encoding, named):
+    data = (text * 6).encode(encoding)
+    assert len(data) >= 512
+    data.decode("gb18030")  # GB18030 alone would "decode" it, into nonsense
+    with pytest.raises(InputError) as err:
+        decode(data)
+    assert err.value.code == "undecodable" and named in err.value.message

@@ -4,6 +4,7 @@ the right error code, and the exit status is 1."""
 from __future__ import annotations
 
 import codecs
+import functools
 import json
 import logging
 import os
@@ -18,7 +19,7 @@ from pipeline.cli import main
 from pipeline.reader import ENV_MAX_BYTES, ENV_MAX_LINE_LENGTH, InputError, Limits, discover, read
 from pipeline.validate import validate
 
-from .conftest import sample_files
+from .conftest import processed, sample_files
 from .test_encodings import legacy_encoding
 
 AS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
@@ -27,12 +28,15 @@ CLEAN_ENV = {ENV_MAX_BYTES: None, ENV_MAX_LINE_LENGTH: None}
 BOOM = "触发内部错误的标记"  # a stage patched in below fails on text holding this
 
 
-def _has_tab_table(path: Path) -> bool:
-    return sum(ln.count("\t") >= 2 for ln in path.read_text(encoding="utf-8").split("\n")) >= 8
-
-
-# the sample the single-file cases are made from: one with a tab-separated table
-TABLE_SAMPLE = next(p for p in sample_files() if _has_tab_table(p))
+@functools.lru_cache(maxsize=None)
+def table_sample() -> Path:
+    """The sample the single-file cases are made from: one with a tab-separated
+    table that the pipeline turns into records."""
+    for path in sample_files():
+        lines = path.read_text(encoding="utf-8").split("\n")
+        if sum(ln.count("\t") >= 2 for ln in lines) >= 8 and len(processed(str(path))[0]["records"]) >= 4:
+            return path
+    pytest.skip("no sample with a tab-separated table that yields records")
 
 
 def _table_cut_mid_row(text: str) -> str:
@@ -47,7 +51,7 @@ def _table_cut_mid_row(text: str) -> str:
 def make_hostile_folder(root: Path) -> dict[str, str | None]:
     """Write the hostile inputs; {file name: expected error code, None for a document}."""
     samples = sample_files()
-    text = TABLE_SAMPLE.read_text(encoding="utf-8")
+    text = table_sample().read_text(encoding="utf-8")
     expected: dict[str, str | None] = {}
 
     def put(name: str, data: bytes, code: str | None) -> None:
@@ -186,7 +190,7 @@ def test_a_stage_failure_leaves_its_traceback_in_the_debug_log(hostile_run):
 def test_documents_record_their_encoding_and_keep_the_contract(hostile_run):
     root, expected, out, _, _ = hostile_run
     docs, _ = _outcomes(out)
-    sample = TABLE_SAMPLE.name
+    sample = table_sample().name
     assert docs[f"gb_{sample}"]["encoding"] in ("gb2312", "gbk")
     assert docs[f"utf16_{sample}"]["encoding"] == "utf-16-le"
     assert docs["utf8_bom.txt"]["encoding"] == "utf-8-sig"
@@ -199,7 +203,7 @@ def test_documents_record_their_encoding_and_keep_the_contract(hostile_run):
 def test_the_cut_table_keeps_its_complete_rows(hostile_run):
     _, _, out, _, _ = hostile_run
     docs, _ = _outcomes(out)
-    whole = docs[f"gb_{TABLE_SAMPLE.name}"]
+    whole = docs[f"gb_{table_sample().name}"]
     cut = docs["table_cut_mid_row.txt"]
     # the complete rows before the cut come out as in the whole document
     units = [r["unit"] for r in cut["records"]]
@@ -220,7 +224,7 @@ def test_all_inputs_documents_is_exit_status_0(tmp_path):
 
 
 def test_limits_are_overridden_on_the_command_line(tmp_path):
-    sample = TABLE_SAMPLE
+    sample = table_sample()
     longest = max(len(ln) for ln in sample.read_text(encoding="utf-8").split("\n"))
     result = _run([str(sample), "--max-line-length", str(longest - 1)], tmp_path)
     assert result.exit_code == 1
