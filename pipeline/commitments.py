@@ -61,7 +61,7 @@ class Sentence:
 @dataclass
 class Cue:
     trigger: str
-    kind: str                   # pledge | first_person | unit | report | quote
+    kind: str                   # pledge | first_person | unit | report
     subject: str | None = None  # who commits, when the sentence names it
     at: int = 0                 # where the trigger stands in Sentence.text
 
@@ -86,25 +86,26 @@ def rules() -> dict:
             r"(?:" + _alt(cues["first_person"]) + r")[^。；;！？]{0,%d}?(?P<m>%s)"
             % (cues["modal_reach"], _alt(cues["modal"]))),
         "not_modal": regex.compile(_alt(cues["not_modal"])),
-        "unit": regex.compile(r"(?:^|[，,：:])(?P<s>[^%s]{1,20}?)(?P<m>也将|还将|将要|必将|将)(?!来)"
-                              % regex.escape(punct.replace("、", ""))),
+        "unit": regex.compile(r"(?:^|[，,：:])(?P<s>[^%s]{1,20}?)(?P<m>%s)"
+                              % (regex.escape(punct.replace("、", "")), _alt(cues["unit_modal"]))),
         "unit_suffix": regex.compile(r"(?:" + _alt(cues["unit_suffix"]) + r")$"),
         "masked": regex.compile(cues["masked_unit"]),
         "subject_prefix": regex.compile(r"^(?:" + _alt(cues["subject_prefix"]) + ")+"),
         "not_subject": set(cues["not_subject"]),
         "not_subject_head": cues["not_subject_head"],
-        "report": regex.compile(r"(?:^|[，,。])(?P<s>[^%s]{2,24}?)(?<!郑重)(?:%s)[，,：:][^，,。；;]{0,8}?"
-                                r"(?P<m>要|将|一定|下一步|今后|力争|坚决)"
-                                % (regex.escape(punct), _alt(cues["report"]))),
+        "report": regex.compile(r"(?:^|[，,。])(?P<s>[^%s]{2,24}?)(?<!郑重)(?:%s)[，,：:][^，,。；;]{0,8}?(?P<m>%s)"
+                                % (regex.escape(punct), _alt(cues["report"]), _alt(cues["report_modal"]))),
+        "pledge_lead": regex.compile(r"^(?:" + _alt(cues["pledge_lead"]) + ")"),
         "first_person_head": regex.compile(r"^(?:我|本人|" + _alt(cues["first_person"]) + ")"),
         "titles": regex.compile(r"(?:" + _alt(cues["titles"]) + ")"),
         "attribution": regex.compile(r"(?P<who>[^%s]{2,30}?)(?:%s)"
                                      % (regex.escape(punct), _alt(cues["attribution"]))),
-        "directive": regex.compile(r"(?:" + _alt(exc["directive"]) + r")|(?<!(?:按照|根据|对照|的)[^，,。；]{0,12})(?:"
-                                   + _alt(exc["directive_soft"]) + r")(?=[，,:：]|各)"),
+        "directive": regex.compile(r"(?:%s)|(?<!(?:%s)[^，,。；]{0,12})(?:%s)(?=[，,:：]|各)"
+                                   % (_alt(exc["directive"]), _alt(exc["standard"]), _alt(exc["directive_soft"]))),
         "directive_start": regex.compile(r"^(?:" + _alt(exc["directive_start"]) + ")"),
         "pronouns": set(cues["pronouns"]),
-        "directive_subject": regex.compile(r"^(?:" + _alt(exc["directive_subject"]) + r")[^，,。；;]{0,16}?(?:(?<![主重需只必纲摘])要(?![求点素])|必须|务必)"),
+        "directive_subject": regex.compile(r"^(?:%s)" % _alt(exc["directive_subject"])),
+        "directive_modal": regex.compile(_alt(exc["directive_modal"])),
         "self_criticism": regex.compile("|".join(exc["self_criticism"])),
         "cognition": regex.compile(_alt(exc["cognition"])),
         "on_behalf": regex.compile(cues["on_behalf"]),
@@ -169,7 +170,7 @@ def find_cue(text: str) -> Cue | None:
     A unit named after a report verb commits itself (`冯志刚表示，市政府将…`)."""
     r = rules()
     units = [Cue(m["m"], "unit", subj, m.start("m")) for m in r["unit"].finditer(text)
-             if (subj := _subject(m["s"]))]
+             if _is_modal(text, m.start("m")) and (subj := _subject(m["s"]))]
     for m in r["report"].finditer(text):
         if r["first_person_head"].match(m["s"]) or not _is_modal(text, m.start("m")):
             continue
@@ -201,7 +202,7 @@ def _is_modal(text: str, i: int) -> bool:
 def _subject(words: str, report: bool = False) -> str | None:
     """A committing unit (or reported speaker) named by `words`, else None."""
     r = rules()
-    words = regex.sub(r"^(?:下一步|下步|今后|接下来)", "", words)
+    words = r["pledge_lead"].sub("", words)
     words = r["subject_prefix"].sub("", words)
     if not words or words in r["not_subject"] or words.startswith(r["not_subject_head"]):
         return None
@@ -243,7 +244,12 @@ def excluded(text: str, cue: Cue | None) -> bool:
         return True
     if cue and cue.kind == "first_person" and r["cognition"].search(text, cue.at, cue.at + 8):
         return True
-    return cue is None and bool(r["directive_subject"].match(text) or r["directive_start"].match(text))
+    if cue is None and r["directive_start"].match(text):
+        return True
+    if cue is not None or not r["directive_subject"].match(text):
+        return False
+    clause = regex.split(r"[，,。；;]", text)[0][:24]
+    return any(_is_modal(text, m.start()) for m in r["directive_modal"].finditer(clause))
 
 
 def states_action(text: str) -> bool:
