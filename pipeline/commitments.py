@@ -96,6 +96,7 @@ def rules() -> dict:
         "report": regex.compile(r"(?:^|[，,。])(?P<s>[^%s]{2,24}?)(?<!郑重)(?:%s)[，,：:][^，,。；;]{0,8}?(?P<m>%s)"
                                 % (regex.escape(punct), _alt(cues["report"]), _alt(cues["report_modal"]))),
         "pledge_lead": regex.compile(r"^(?:" + _alt(cues["pledge_lead"]) + ")"),
+        "first_person_word": regex.compile(_alt(cues["first_person"])),
         "first_person_head": regex.compile(r"^(?:我|本人|" + _alt(cues["first_person"]) + ")"),
         "titles": regex.compile(r"(?:" + _alt(cues["titles"]) + ")"),
         "attribution": regex.compile(r"(?P<who>[^%s]{2,30}?)(?:%s)"
@@ -296,8 +297,8 @@ def speaks_for(view: str, start: int, end: int) -> str | None:
 
 def _first_person(text: str) -> str | None:
     """`我们`, `我区` …: the only name a speech without a named speaker gives itself."""
-    m = rules()["first_person"].search(text)
-    return regex.match(r"\p{Han}{2,3}", m.group()).group() if m else None
+    m = rules()["first_person_word"].search(text)
+    return m.group() if m else None
 
 
 def is_leader_speech(doc: Document) -> bool:
@@ -365,7 +366,6 @@ def _quote_cue(text: str) -> Cue | None:
 
 
 def _inside_quote(view: str, lo: int, i: int) -> bool:
-    r = rules()
     depth = 0
     for ch in view[lo:i]:
         if ch in "“「『":
