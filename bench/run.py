@@ -1,0 +1,234 @@
+"""tongbao's throughput against plain jieba segmentation, on a large built corpus.
+
+    python bench/run.py                   # 50 MB corpus, 1 job and all cores
+    python bench/run.py --size-mb 5       # a quick look
+    python bench/run.py --measure-mb 10   # build 50 MB, time the first 10 MB only
+    python bench/run.py --profile         # + the functions that cost most (cProfile)
+
+Reports, in one run: tongbao's MB/s and documents/s with 1 and N jobs, the
+throughput of `jieba.lcut` alone on the same text (the baseline) and of the
+configured segmenter alone, their ratios, peak RSS (whole process tree and
+largest process, sampled), and the share of time of each stage.  Each
+measurement runs in its own process; figures are printed, never asserted.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+# the measuring processes import a snapshot of the code taken when the bench starts,
+# so that every figure (and the 1-job / N-job comparison) is of the same code
+CODE = Path(os.environ.get("TONGBAO_BENCH_CODE", ROOT))
+sys.path.insert(0, str(CODE))
+sys.path.insert(0, str(ROOT / "bench"))
+
+import corpus  # noqa: E402  (bench/corpus.py)
+
+
+# ------------------------------------------------------------------ children
+
+def paths_from(list_file: Path):
+    with open(list_file, encoding="utf-8") as fh:
+        for line in fh:
+            yield line.rstrip("\n")
+
+
+def child_tongbao(args) -> dict:
+    from pipeline.runner import run_to_folder
+    timings: dict[str, float] = {}
+    summary = run_to_folder(paths_from(args.inputs), args.out, jobs=args.jobs, timings=timings)
+    return {"documents": summary.documents, "errors": summary.errors, "seconds": summary.seconds,
+            "timings": timings}
+
+
+def child_segment(args) -> dict:
+    """Plain segmentation of the same texts: jieba.lcut, or tongbao's configured segmenter."""
+    if args.child == "jieba":
+        import jieba
+        jieba.setLogLevel(60)
+        jieba.initialize()
+        cut = jieba.lcut
+    else:
+        from pipeline import segmenter
+        segmenter.cut("预热")
+        cut = segmenter.cut
+    seconds, docs = 0.0, 0
+    for path in paths_from(args.inputs):
+        text = Path(path).read_bytes().decode("utf-8-sig", errors="replace")
+        started = time.perf_counter()
+        cut(text)
+        seconds += time.perf_counter() - started
+        docs += 1
+    return {"documents": docs, "errors": 0, "seconds": seconds, "timings": {}}
+
+
+# ------------------------------------------------------------------ parent
+
+def measure(kind: str, inputs: Path, work: Path, jobs: int = 1) -> dict:
+    """Run one measurement in a child process, sampling the RSS of its process tree."""
+    import psutil
+    out = work / f"out_{kind}_{jobs}"
+    cmd = [sys.executable, __file__, "--child", kind, "--inputs", str(inputs), "--out", str(out),
+           "--jobs", str(jobs)]
+    env = {**os.environ, "TONGBAO_BENCH_CODE": str(work / "code"), "PYTHONPATH": str(work / "code")}
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True, env=env)
+    ps = psutil.Process(proc.pid)
+    samples = []  # (seconds since start, tree RSS, largest process RSS)
+    started = time.perf_counter()
+    while proc.poll() is None:
+        try:
+            rss = [p.memory_info().rss for p in [ps, *ps.children(recursive=True)]]
+            samples.append((time.perf_counter() - started, sum(rss), max(rss)))
+        except psutil.Error:
+            pass
+        time.sleep(0.1)
+    result = json.loads(proc.stdout.read())
+    result["wall"] = time.perf_counter() - started
+    result["peak_tree"] = max((s[1] for s in samples), default=0)
+    result["peak_process"] = max((s[2] for s in samples), default=0)
+    result["rss_quartiles"] = [max((s[1] for s in samples if s[0] <= q * result["wall"]), default=0)
+                               for q in (0.25, 0.5, 0.75, 1.0)]
+    result["out"] = str(out)
+    return result
+
+
+def snapshot(work: Path) -> Path:
+    """Copy pipeline/, configs/ and models/ to work/code for the measuring processes."""
+    import shutil
+    code = work / "code"
+    if code.exists():
+        shutil.rmtree(code)
+    for name in ("pipeline", "configs", "models"):
+        if (ROOT / name).is_dir():
+            shutil.copytree(ROOT / name, code / name, ignore=shutil.ignore_patterns("__pycache__"))
+    return code
+
+
+def select(root: Path, measure_mb: float) -> tuple[list[str], int]:
+    """Corpus files in order, up to measure_mb (0: all)."""
+    files, total = [], 0
+    for folder in sorted(p for p in root.iterdir() if p.is_dir()):
+        for f in sorted(folder.glob("*.txt")):
+            if measure_mb and total >= measure_mb * 1e6:
+                return files, total
+            files.append(str(f))
+            total += f.stat().st_size
+    return files, total
+
+
+def profile(files: list[str], mb: float = 1.0) -> None:
+    import cProfile
+    import pstats
+
+    from pipeline.runner import Pipeline, run
+    pipeline = Pipeline()
+    chosen, total = [], 0
+    for f in files:
+        if total >= mb * 1e6:
+            break
+        chosen.append(f)
+        total += os.path.getsize(f)
+    prof = cProfile.Profile()
+    prof.enable()
+    for _ in run(chosen, pipeline):
+        pass
+    prof.disable()
+    print(f"\nprofile: one job over {len(chosen)} files ({total / 1e6:.1f} MB), top functions by own time")
+    pstats.Stats(prof, stream=sys.stdout).sort_stats("tottime").print_stats(15)
+
+
+def mb(x: float) -> str:
+    return f"{x / 1e6:.0f} MB"
+
+
+def report(runs: dict, total_bytes: int, jobs: int) -> None:
+    base = runs["jieba"]
+    rate = {k: total_bytes / 1e6 / r["seconds"] for k, r in runs.items()}
+    print(f"\n{'measurement':28s} {'MB/s':>7s} {'docs/s':>8s} {'seconds':>8s} {'CPU s':>7s} "
+          f"{'peak RSS tree':>14s} {'largest proc':>13s}  vs jieba.lcut")
+    labels = {"jieba": "jieba.lcut alone (baseline)", "segmenter": "tongbao segmenter alone",
+              "tongbao_1": "tongbao run, 1 job", f"tongbao_{jobs}": f"tongbao run, {jobs} jobs"}
+    for key, label in labels.items():
+        if key not in runs:
+            continue
+        r = runs[key]
+        print(f"{label:28s} {rate[key]:7.2f} {r['documents'] / r['seconds']:8.1f} {r['seconds']:8.1f} "
+              f"{r['cpu']:7.1f} "
+              f"{mb(r['peak_tree']):>14s} {mb(r['peak_process']):>13s}  {rate[key] / rate['jieba']:6.2f}x")
+    print(f"\ntongbao 1 job / jieba.lcut:      {rate['tongbao_1'] / rate['jieba']:.2f}x  (goal >= 2)")
+    if f"tongbao_{jobs}" in runs:
+        print(f"tongbao {jobs} jobs / 1 job:        {rate[f'tongbao_{jobs}'] / rate['tongbao_1']:.2f}x  "
+              f"(goal >= 1.7 with 2 jobs)")
+        cpu_1, cpu_n = runs["tongbao_1"]["cpu"], runs[f"tongbao_{jobs}"]["cpu"]
+        print(f"  CPU seconds, 1 job / {jobs} jobs: {cpu_1:.1f} / {cpu_n:.1f}: on an idle machine "
+              f"{jobs} jobs would give {jobs * cpu_1 / cpu_n:.2f}x (extra work of parallel runs: "
+              f"{cpu_n / cpu_1 - 1:+.0%})")
+        same = Path(runs["tongbao_1"]["out"], "documents.jsonl").read_bytes() == \
+            Path(runs[f"tongbao_{jobs}"]["out"], "documents.jsonl").read_bytes()
+        print(f"output of 1 and {jobs} jobs byte-identical: {same}")
+    peak = max(r["peak_tree"] for k, r in runs.items() if k.startswith("tongbao"))
+    print(f"peak RSS of tongbao (whole process tree): {mb(peak)}  (goal < 400 MB)")
+    q = runs["tongbao_1"]["rss_quartiles"]
+    print("RSS of 1 job at 25/50/75/100% of the run: " + " / ".join(mb(x) for x in q) + "  (flat = streaming)")
+    t = runs["tongbao_1"]["timings"]
+    wall = runs["tongbao_1"]["seconds"]
+    print(f"\nstage shares, 1 job ({wall:.1f} s wall):")
+    for name, sec in sorted(t.items(), key=lambda kv: -kv[1]):
+        print(f"  {name:14s} {sec:8.2f} s  {sec / wall:6.1%}")
+    other = wall - sum(t.values())
+    print(f"  {'(startup etc.)':14s} {other:8.2f} s  {other / wall:6.1%}")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--size-mb", type=float, default=50.0, help="size of the built corpus (default 50)")
+    ap.add_argument("--measure-mb", type=float, default=0.0,
+                    help="time only the first MB of the corpus (default 0: all of it)")
+    ap.add_argument("--jobs", type=int, default=None, help="the N of the N-job run (default: all cores)")
+    ap.add_argument("--work", type=Path, default=ROOT / "bench" / "data", help="corpus and outputs")
+    ap.add_argument("--profile", action="store_true", help="also profile one job over 1 MB")
+    ap.add_argument("--child", help=argparse.SUPPRESS)
+    ap.add_argument("--inputs", type=Path, help=argparse.SUPPRESS)
+    ap.add_argument("--out", type=Path, help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.child:
+        import resource
+        import pipeline
+        assert Path(pipeline.__file__).resolve().is_relative_to(CODE.resolve()), pipeline.__file__
+        result = child_tongbao(args) if args.child == "tongbao" else child_segment(args)
+        own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+        result["cpu"] = own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+        print(json.dumps(result))
+        return
+    from pipeline.runner import default_jobs
+    jobs = args.jobs or default_jobs()
+    args.work.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    manifest = corpus.build(args.work / "corpus", args.size_mb)
+    print(f"corpus: {manifest['files']} files, {manifest['bytes'] / 1e6:.1f} MB, varied from "
+          f"{manifest['sources']} documents ({time.perf_counter() - started:.1f} s) in {args.work / 'corpus'}")
+    snapshot(args.work)
+    files, total = select(args.work / "corpus", args.measure_mb)
+    inputs = args.work / "inputs.txt"
+    inputs.write_text("".join(f + "\n" for f in files), encoding="utf-8")
+    print(f"measuring on {len(files)} files, {total / 1e6:.1f} MB; {os.cpu_count()} cores; "
+          f"load average before: {os.getloadavg()[0]:.1f}")
+    runs = {}
+    for kind, j in [("jieba", 1), ("segmenter", 1), ("tongbao", 1)] + ([("tongbao", jobs)] if jobs > 1 else []):
+        key = kind if kind != "tongbao" else f"tongbao_{j}"
+        runs[key] = measure(kind, inputs, args.work, j)
+        print(f"  {key}: {runs[key]['seconds']:.1f} s", flush=True)
+    report(runs, total, jobs)
+    print(f"load average after: {os.getloadavg()[0]:.1f} (other work on the machine slows every figure)")
+    if args.profile:
+        profile(files)
+
+
+if __name__ == "__main__":
+    main()
