@@ -17,6 +17,8 @@ from __future__ import annotations
 import json
 import os
 
+import pytest
+
 from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 
@@ -155,9 +157,11 @@ def test_a_gb_copy_of_real_text_decodes_back_exactly(text):
 
 # -- minimal inputs the property found, kept as plain regression tests ---------------
 
-def test_a_long_line_cut_at_a_colon_still_tiles():
-    """Found by the property (stage `segment`): a paragraph of 80+ characters split
-    after `: ` whose second piece looks like furniture (a bare number) had that
-    piece's start moved back to the paragraph start, so s1 was empty (0, 0) and
-    s2 overlapped it (segment.make_units, "furniture keeps its bullet")."""
-    check_whole_pipeline("0" * 77 + ": 0", "utf-8", ("0" * 77 + ": 0").encode("utf-8"))
+@pytest.mark.parametrize("text", ["0" * 77 + ": 0", "0" * 71 + "! 0000000"], ids=["colon", "exclamation"])
+def test_a_long_line_cut_after_punctuation_still_tiles(text):
+    """Found by the property (stage `segment`): a paragraph of 80+ characters cut
+    after `: ` or `! ` (configs/sections.toml inline_heading) whose second piece
+    looks like furniture (a bare number) had that piece's start moved back to the
+    paragraph start, so s1 was empty (0, 0) and s2 overlapped it
+    (segment.make_units, "furniture keeps its bullet")."""
+    check_whole_pipeline(text, "utf-8", text.encode("utf-8"))

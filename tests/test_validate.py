@@ -170,3 +170,20 @@ def test_the_command_exit_status(good_run, damaged):
     report = json.loads(result.output)
     assert report["ok"] is False and report["problems"]
     assert CliRunner().invoke(main, ["validate", str(bad / "nowhere")]).exit_code == 2
+
+
+def test_a_parallel_run_resumed_after_new_inputs_is_valid(tmp_path):
+    """Output written by worker processes, then by --resume with one more input."""
+    inputs = tmp_path / "inputs"
+    inputs.mkdir()
+    for path in sample_files()[:3]:
+        shutil.copy(path, inputs / path.name)
+    (inputs / "empty.txt").write_bytes(b"")
+    out = tmp_path / "out"
+    args = ["run", str(inputs), "--out", str(out), "-q", "--jobs", "2"]
+    assert CliRunner().invoke(main, args, env=CLEAN_ENV).exit_code == 1
+    shutil.copy(sample_files()[3], inputs / sample_files()[3].name)
+    assert CliRunner().invoke(main, [*args, "--resume"], env=CLEAN_ENV).exit_code == 1
+    report = validate(out, [str(inputs)])
+    assert report.problems == []
+    assert (report.documents, report.errors) == (4, 1)
