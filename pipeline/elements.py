@@ -138,7 +138,11 @@ class Reader:
     def _recipients_line(self) -> TextLine | None:
         if self.genre != "notice":
             return None
-        for ln in self.lines[:20]:
+        for k, ln in enumerate(self.lines[:20]):
+            nxt = self.lines[k + 1] if k + 1 < len(self.lines) else None
+            if nxt and regex.fullmatch(r"\p{Han}{1,6}[:：]", nxt.flat) and regex.search(r"[，,、]", ln.flat) \
+                    and not regex.search(r"[:：。]", ln.flat):
+                ln = self._joined(ln, nxt)  # a 主送 line wrapped before its last word
             flat = ln.flat
             if regex.search(r"[:：]$", flat) and len(flat) <= 120 and "。" not in flat \
                     and not self.is_furniture(ln) and not _any(self.cfg["not_recipients"], flat):
@@ -146,6 +150,12 @@ class Reader:
             if self.is_body(ln):
                 return None
         return None
+
+    def _joined(self, a: TextLine, b: TextLine) -> TextLine:
+        joined = TextLine(b.index, a.start, b.end, a.text + b.text, a.flat + b.flat, a.printed + b.printed, a.indent)
+        k = self.lines.index(a)
+        self.lines[k:k + 2] = [joined]
+        return joined
 
     def _head_end(self) -> int:
         """Index (in self.lines) of the first line after the head."""
@@ -157,8 +167,10 @@ class Reader:
     # --- head ---------------------------------------------------------------------
     def doc_number(self) -> str | None:
         for ln in self.lines[: max(self.head_end, 1) + 2]:
-            lead = len(ln.flat) - len(ln.flat.lstrip("()（）[]【】"))
-            m = DOC_NUMBER_RE.fullmatch(ln.flat.strip("()（）[]【】"))
+            # the number stands alone on its line, in brackets or beside 签发人
+            flat = regex.sub(r"签发人[:：]\S*$", "", ln.flat)
+            lead = len(flat) - len(flat.lstrip("()（）[]【】"))
+            m = DOC_NUMBER_RE.fullmatch(flat.strip("()（）[]【】"))
             if m:
                 return ln.cut(lead + m.start(), lead + m.end())
         if "doc_number" in self.meta:
@@ -190,18 +202,23 @@ class Reader:
         ends = tuple(self.cfg["title_ends"])
         blocks: list[list[TextLine]] = []
         for ln in lines:
-            if self.is_furniture(ln) or DOC_NUMBER_RE.fullmatch(ln.flat.strip("()（）")):
+            if self.is_furniture(ln) or DOC_NUMBER_RE.search(ln.flat):
                 blocks.append([])
                 continue
             prev = blocks[-1][-1] if blocks and blocks[-1] else None
-            if prev and prev.index + 1 == ln.index and not prev.flat.endswith(ends):
+            # a wrapped title goes on (across blank lines too) until it ends with 通报, 通知…;
+            # before 关于 only the issuing body's name belongs to it (not the `…文件` mark)
+            opens = ln.flat.startswith(tuple(self.cfg["title_starts"]))
+            if prev and prev.index < ln.index and not prev.flat.endswith(ends) and \
+                    (not opens or (self.is_signer(prev) and not prev.flat.endswith("文件"))):
                 blocks[-1].append(ln)
             else:
                 blocks.append([ln])
         return [b for b in blocks if b]
 
     def headline(self) -> str | None:
-        """The lead article's headline: the last heading line before the first story."""
+        """The lead article's headline: the first heading line before the first story that
+        is not a kicker (`全民动员 全员上阵 全力以赴`: short phrases set apart by spaces)."""
         candidate = None
         for ln in self.lines:
             flat = ln.flat
@@ -211,8 +228,11 @@ class Reader:
                 break
             if len(flat) <= 6 or dates.parse(flat) or regex.search(r"星期|第\d+版|[日晚]报|報$", flat):
                 continue
+            if regex.fullmatch(r"\S{2,8}(?:\s+\S{2,8}){1,4}", ln.text):
+                continue  # a kicker
             if self.is_title_like(flat, strict=False) or regex.search(r"[!?！？]|\.\.\.$", flat):
                 candidate = ln.printed
+                break
         if candidate is None:
             for sec in self.doc.sections:
                 if sec.type == "news" and sec.heading:
@@ -319,6 +339,14 @@ class Reader:
                 break
         return None
 
+    def speech_date(self) -> str | None:
+        """A speech's date, printed under its title: `（2024年3月22日）`."""
+        for ln in self.lines[: self.head_end + 1]:
+            norm = dates.parse(ln.flat.strip("()（）"))
+            if norm and regex.fullmatch(r"\d{4}-\d{2}-\d{2}", norm):
+                return norm
+        return None
+
     # --- 版记 and 附件说明 ------------------------------------------------------------
     def labelled(self, key: str) -> list[tuple[TextLine, str]]:
         labels = "|".join(self.cfg["labels"][key])
@@ -387,6 +415,8 @@ def read_elements(doc: Document) -> Document:
             date = dates.parse(r.meta["date"][0])
     elif r.genre == "newspaper":
         date = r.news_date()
+    else:
+        date = r.speech_date()
     doc.issuer, doc.date = issuer, date
     doc.attachments = r.attachments()
     doc.cc = r.cc() if r.genre == "notice" else []

@@ -18,7 +18,7 @@ import functools
 
 import regex
 
-from . import config, dates, gazetteer, persons, units  # units also registers the "units" stage
+from . import dates, gazetteer, persons, units  # units also registers the "units" stage
 from .config import MODELS_DIR
 from .elements import DOC_NUMBER_RE, norm_doc_number
 from .model import Document, Entity
@@ -98,10 +98,7 @@ def dictionary_units() -> tuple[str, ...]:
 def add_places(doc: Document, found: Mentions, view: str) -> None:
     gaz = gazetteer.load()
     flat = compact(view)
-    generic = set(config.load("units")["not_divisions"])  # 城区 is a district's name and a common word
     for i, div in gaz.find_all(flat.text):
-        if div.name in generic:
-            continue
         start, end = flat.span(i, i + len(div.name))
         if not found.covered(start, end, ("ORG", "PERSON")):
             found.add("GPE", start, end, units.full_name(doc, doc.raw[start:end]))

@@ -35,13 +35,14 @@ class Division:
 
 
 class Gazetteer:
-    def __init__(self, rows: list[tuple[str, str]], nations: list[str]):
+    def __init__(self, rows: list[tuple[str, str]], nations: list[str], skip: frozenset[str] = frozenset()):
+        self.nations = nations
         self.by_code: dict[str, Division] = {}
         self.by_name: dict[str, list[Division]] = {}
         self.by_short: dict[str, list[Division]] = {}
         for code, name in rows:
-            if name in ("市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"):
-                continue
+            if name in ("市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划") or name in skip:
+                continue  # (skip: division names that are also common words, such as 城区)
             level = "province" if code[2:] == "0000" else "city" if code[4:] == "00" else "county"
             div = Division(code, name, short_name(name, nations), level)
             self.by_code[code] = div
@@ -118,4 +119,4 @@ def load() -> Gazetteer:
         rows = [(r["adcode"][:6], r["name"]) for r in csv.DictReader(fh)]
     with (res / "56_nations.csv").open(encoding="utf-8") as fh:
         nations = [ln.strip() for ln in fh if ln.strip()]
-    return Gazetteer(rows, nations)
+    return Gazetteer(rows, nations, frozenset(config.load("units")["not_divisions"]))

@@ -31,6 +31,7 @@ class Cues:
     before: tuple[str, ...]
     labels: tuple[str, ...]
     not_names: frozenset[str]
+    sure: frozenset[str]
 
 
 @functools.lru_cache(maxsize=1)
@@ -39,7 +40,8 @@ def cues() -> Cues:
     by_len = lambda xs: tuple(sorted(xs, key=len, reverse=True))  # noqa: E731
     return Cues(frozenset(regex.sub(r"\s", "", cfg["surnames"])), by_len(cfg["compound_surnames"]),
                 by_len(cfg["titles"]), by_len(cfg["after_name"]), by_len(cfg["before_words"]),
-                by_len(cfg["credit_labels"]), frozenset(cfg["not_names"]))
+                by_len(cfg["credit_labels"] + cfg["sure_labels"]), frozenset(cfg["not_names"]),
+                frozenset(cfg["sure_labels"]))
 
 
 def is_name(word: str) -> bool:
@@ -69,6 +71,9 @@ def credit_names(line: str) -> list[tuple[int, int]]:
         while (tok := token_re.match(line, pos)) is not None:
             word = tok.group(1)
             if label_re.fullmatch(word):
+                break
+            if m.group() in c.sure and 2 <= len(word) <= 6:  # 签发人 names a person, of any name shape
+                spans.append(tok.span(1))
                 break
             if not is_name(word):
                 head = _longest_name(word)

@@ -88,11 +88,12 @@ def _town_at(text: str, i: int) -> str | None:
 
 def _division_at(text: str, i: int) -> tuple[str, str] | None:
     """A division the gazetteer may not know (a new or renamed one): `青川市`, `岚溪县` -> (name, level)."""
-    m = regex.compile(r"(\p{Han}{2,3}?)(自治县|自治州|省|市|县|区|州|盟|旗)").match(text, i)
+    nations = "|".join(sorted(gazetteer.load().nations, key=len, reverse=True))
+    m = regex.compile(rf"(\p{{Han}}{{2,3}}?)(?:(?:{nations})+(自治州|自治县|自治旗)|(自治县|自治州|省|市|县|区|州|盟|旗))").match(text, i)
     if not m or m.group() in _cfg()["not_divisions"] or regex.search(r"[年月日度第全本各]", m.group(1)):
         return None
-    level = {"省": "province", "县": "county", "自治县": "county", "区": "county", "旗": "county"}
-    return m.group(), level.get(m.group(2), "city")
+    level = {"省": "province", "县": "county", "自治县": "county", "区": "county", "旗": "county", "自治旗": "county"}
+    return m.group(), level.get(m.group(2) or m.group(3), "city")
 
 
 def parse_chain(name: str, town_first: bool = False, anywhere: bool = False) -> Region:
@@ -158,9 +159,20 @@ def region_from_text(view: str) -> Region:
     cities = {c: v for c, v in votes.items() if gaz.by_code[c].level == "city"}
     pool = cities or {c: v for c, v in votes.items() if gaz.by_code[c].level == "county"}
     if not pool:
-        return Region()
+        return own_paper(view)
     best = gaz.by_code[max(pool, key=pool.get)]
     return Region([Place(best.name, best.level, best)], gaz.province_of(best))
+
+
+def own_paper(view: str) -> Region:
+    """A local paper speaking of 我市 / 我县 is that place's: `北原日报` + `我市` -> 北原市."""
+    m = regex.search(r"^\s*(\p{Han}{2,3}?)(?:日报|晚报|都市报|报)\s*$", view[:600], regex.M)
+    if not m:
+        return Region()
+    for word, level in (("市", "city"), ("县", "county"), ("区", "county")):
+        if f"我{word}" in view or f"全{word}" in view:
+            return Region([Place(m.group(1) + word, level)])
+    return Region()
 
 
 def region_of(doc: Document) -> Region:
