@@ -17,7 +17,7 @@ import regex
 
 from . import config
 from .model import Document, Record
-from .normalise import Line, clean
+from .normalise import Line, clean, compact
 from .registry import register
 from .tables import is_subheading, section_lines
 
@@ -25,9 +25,14 @@ PLACE = regex.compile(r"第([一二三四五六七八九十百两\d]+)名\s*[:�
 HEADING = regex.compile(r"^(?P<label>[^:：，,。；;]{1,40})[:：]\s*(?P<rest>.*)$")
 BULLET = regex.compile(r"^(?:[-•·●○■◆▪*]|\d{1,3}[.、．]|[(（]\d{1,3}[)）])\s*")
 ITEM_SPLIT = regex.compile(r"[、，,；;]|(?<=[^、，,；;\s]{2})(?:和|及|与)(?=[^、，,；;\s]{2})")
+
+
+def splits_at(text: str, m) -> bool:
+    """和/及/与 joins two units only after a complete unit name (`梅州海事局和市侨联`,
+    not `区住房和城乡建设局`)."""
+    return m.group() not in ("和", "及", "与") or text[:m.start()].endswith(tuple(cfg()["unit_suffixes"]))
 SCORED = regex.compile(r"(?P<unit>[^、，,。:：;；\s]{2,40}?)(?P<score>\d+(?:\.\d+)?)分")
 CLAUSE = regex.compile(r"[^，,。；;！!？?]+")
-NOT_A_UNIT = regex.compile(r"^(?:对|由|将|把|在|从|按|经|被|其|该|各|这|那|我|本|如|因|由于|通过|根据)|[的了是将要]|\d{3,}")
 
 
 def cfg() -> dict:
@@ -67,7 +72,7 @@ def verdict_of(label: str) -> str | None:
     if not any(cue in label for cue in cfg()["verdict_cues"]) and not any(g in label for g in grades()):
         return None
     for g in sorted(grades(), key=len, reverse=True):
-        if g in label and len(label) > len(g) + 4:
+        if g in label and len(label) > len(g) + 4:  # an intro sentence: its grade word
             return g
     out = label
     for noun in cfg()["label_nouns"]:
@@ -81,12 +86,15 @@ def is_ranking_intro(text: str) -> bool:
 
 
 def unit_like(text: str) -> bool:
-    return 2 <= len(text) <= 40 and not regex.search(r"[，,。；;:：!?！？]", text) and not NOT_A_UNIT.search(text)
+    return 2 <= len(text) <= 40 and not regex.search(r"[，,。；;:：!?！？]", text) \
+        and not regex.search(cfg()["not_unit"], text)
 
 
 def split_items(raw: str, view: str, a: int, b: int) -> list[Span]:
     out, pos = [], a
     for m in ITEM_SPLIT.finditer(view, a, b):
+        if not splits_at(view, m):
+            continue
         out.append(span(raw, pos, m.start()))
         pos = m.end()
     out.append(span(raw, pos, b))
@@ -128,12 +136,12 @@ class Collector:
         return not self.doc.raw[end:].strip()
 
     def add(self, s: Span, group, rank=None, score=None, grade=None, prefix_of: str | None = None,
-            spliced=False) -> None:
+            spliced=False, named=True) -> None:
         unit = strip_spliced(s.text, self.title) if spliced else s.text
         start = s.start + (len(s.text) - len(unit)) if spliced else s.start
-        if not unit_like(unit) and not (rank is not None or score is not None):
+        if named and not unit_like(unit) and not (rank is not None or score is not None):
             return
-        if self.cut_at(s.end) and not unit.endswith(tuple(cfg()["unit_suffixes"])):
+        if named and self.cut_at(s.end) and not unit.endswith(tuple(cfg()["unit_suffixes"])):
             return  # the text breaks off inside this name: no half record
         full = unit
         if prefix_of:
@@ -150,8 +158,27 @@ class Collector:
             self.add(it, group, grade=grade, prefix_of=first if i else None, spliced=spliced)
 
 
-def scan_lines(doc: Document, lines: list[Line], col: Collector, base_group: str | None) -> None:
+def is_verdict_heading(text: str) -> bool:
+    """A line that is a verdict label on its own: `红榜`, `先进单位`, `二、达标单位（5个）`."""
+    core = heading_core(text)
+    if len(core) > 12:
+        return False
+    if is_subheading(text):
+        return verdict_of(core) is not None
+    nouns = tuple(cfg()["label_nouns"])
+    return core in grades() or any(core.endswith(n) and core[:-len(n)] in grades() for n in nouns)
+
+
+def heading_core(text: str) -> str:
+    """`一、优秀单位(排名不分先后)` -> `优秀单位`."""
+    text = regex.sub(r"^\s*(?:[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十]+[)）])\s*", "", text)
+    return regex.sub(r"[(（][^)）]*[)）]", "", text).strip()
+
+
+def scan_lines(doc: Document, lines: list[Line], col: Collector, base_group: str | None) -> list[tuple]:
+    """Read list structures line by line; return the (line, group) pairs left to running text."""
     raw, view = doc.raw, doc.work["view"]
+    left = []
     group_label = None
     verdict = None      # the verdict of the heading whose list is running
     listing = False     # a list of units is running under a heading
@@ -190,8 +217,15 @@ def scan_lines(doc: Document, lines: list[Line], col: Collector, base_group: str
             if not h.group("rest") and len(label) <= 12:
                 group_label, verdict, listing = label, None, False
                 continue
-        if is_subheading(text) and len(text) <= 30:
-            base_group, group_label, verdict, listing = text, None, None, False
+        if (is_subheading(text) and len(text) <= 30) or is_verdict_heading(text):
+            base_group, group_label, verdict, listing = clean(raw[ln.start:ln.end]), None, None, False
+            v = verdict_of(heading_core(text)) if is_verdict_heading(text) else None
+            if v is not None:  # 一、先进单位（4个） heads a list of units
+                verdict, listing, ranked, position = v, True, is_ranking_intro(text), 0
+                stated = regex.search(config.load("tables")["checks"]["heading_count"], text)
+                if stated:
+                    doc.work.setdefault("stated_counts", []).append(
+                        (col.sid, base_group, int(stated.group(1)), ln.start, ln.end))
             continue
         if listing:
             body = BULLET.sub("", text)
@@ -208,16 +242,57 @@ def scan_lines(doc: Document, lines: list[Line], col: Collector, base_group: str
                 col.add(span(raw, ln.start, ln.end), group(), grade=verdict, rank=position if ranked else None)
                 continue
             verdict, listing = None, False
-        prose(doc, ln.start, ln.end, col, group())
+        left.append((ln, group()))
+    return left
 
 
-def prose(doc: Document, a: int, b: int, col: Collector, group: str | None) -> None:
-    raw, view = doc.raw, doc.work["view"]
+def prose_paragraphs(doc: Document, left: list[tuple], col: Collector, speaker: str | None) -> None:
+    """Running text in runs of consecutive lines (PDF wraps and blank lines between the
+    pieces of one sentence re-joined), each run with the group of its first line."""
+    lines = doc.work["lines"]
+    index = {ln.start: i for i, ln in enumerate(lines)}
+    runs: list[list[tuple]] = []
+    last = None
+    for ln, g in left:
+        i = index.get(ln.start)
+        between = lines[last + 1:i] if last is not None and i is not None else None
+        if runs and between is not None and all(not doc.raw[x.start:x.end].strip() for x in between):
+            runs[-1].append((ln, g))
+        else:
+            runs.append([(ln, g)])
+        last = i if i is not None else last
+    for run in runs:
+        prose(doc, run[0][0].start, run[-1][0].end, col, run[0][1], speaker)
+
+
+def prose(doc: Document, a: int, b: int, col: Collector, group: str | None, speaker: str | None = None) -> None:
+    """Rankings stated in running text, read with line wraps and stray spaces dropped."""
+    raw = doc.raw
+    c = compact(doc.work["view"], a, b)
+    t = c.text
+
+    def sp(i: int, j: int) -> Span:
+        s, e = c.span(i, j)
+        return Span(clean(raw[s:e]), s, e)
+
+    def items(i: int, j: int) -> list[Span]:
+        out, pos = [], i
+        for m in ITEM_SPLIT.finditer(t, i, j):
+            if not splits_at(t, m):
+                continue
+            out.append((pos, m.start()))
+            pos = m.end()
+        out.append((pos, j))
+        return [sp(x, y) for x, y in out if y > x]
+
+    def all_units(spans: list[Span]) -> bool:
+        return bool(spans) and all(unit_like(strip_spliced(x.text, col.title)) and len(x.text) <= cfg()["max_unit"]
+                                   for x in spans)
+
     # inline scores: A88.31分、B88.01分…
-    scored = list(SCORED.finditer(view, a, b))
     runs, run = [], []
-    for m in scored:
-        if run and view[run[-1].end():m.start()].strip() not in ("、", ",", "，"):
+    for m in SCORED.finditer(t):
+        if run and t[run[-1].end():m.start()] != "、":
             runs.append(run)
             run = []
         run.append(m)
@@ -226,40 +301,60 @@ def prose(doc: Document, a: int, b: int, col: Collector, group: str | None) -> N
     for run in runs:
         if len(run) < 2:
             continue
-        before = view[max(a, run[0].start() - 60):run[0].start()]
-        ranked = is_ranking_intro(before)
+        ranked = is_ranking_intro(t[max(0, run[0].start() - 60):run[0].start()])
         for i, m in enumerate(run):
-            u0 = m.start("unit")
-            colon = max(view.rfind(":", u0, m.end("unit")), view.rfind("：", u0, m.end("unit")))
-            if colon >= 0:
-                u0 = colon + 1
-            col.add(span(raw, u0, m.end("unit")), group, rank=i + 1 if ranked else None,
+            u0 = max(t.rfind(":", m.start("unit"), m.end("unit")), t.rfind("：", m.start("unit"), m.end("unit"))) + 1
+            col.add(sp(max(u0, m.start("unit")), m.end("unit")), group, rank=i + 1 if ranked else None,
                     score=float(m.group("score")))
+    # graded lists `评定为优秀等次的有：A、B；` and placed lists `前三名依次为：A、B、C。`
+    for key in ("graded_list", "placed_list"):
+        for m in regex.finditer(cfg()[key], t):
+            stop = regex.compile(r"[。；;]|$").search(t, m.end()).start()
+            found = items(m.end(), stop)
+            if not all_units(found):
+                continue
+            label = m.group("label")
+            grade = next((g for g in sorted(grades(), key=len, reverse=True) if g in label), None) \
+                if key == "graded_list" else None
+            ranked = key == "placed_list" and bool(m.group("order")) and "前" in label
+            for i, it in enumerate(found):
+                col.add(it, label, grade=grade, rank=i + 1 if ranked else None, spliced=True)
+    # the speaker's own place: 我镇排名第14位
+    if speaker:
+        for m in regex.finditer(cfg()["own_rank"], t):
+            s, e = c.span(m.start(), m.end())
+            col.add(Span(speaker, s, e), group, rank=to_int(m.group(1)), named=False)
     # verdicts stated after a list of units
     verdict_re = regex.compile(cfg()["prose_verdict"])
-    clauses = list(CLAUSE.finditer(view, a, b))
-    for ci, c in enumerate(clauses):
-        m = verdict_re.search(view, c.start(), c.end())
-        if not m or view[m.end():m.end() + 1] == "的":
+    clauses = list(CLAUSE.finditer(t))
+    for ci, cl in enumerate(clauses):
+        m = verdict_re.search(t, cl.start(), cl.end())
+        if not m or t[m.end():m.end() + 1] == "的":
             continue
         pre_end = m.start()
-        pre = view[c.start():pre_end]
+        pre = t[cl.start():pre_end]
         at = pre.find("在")
-        if at > 0 and pre.rstrip().endswith("中"):
-            pre_end = c.start() + at
-        tail = regex.search(r"\d+家(?:单位)?$|等$", view[c.start():pre_end])
+        if at > 0 and pre.endswith("中"):
+            pre_end = cl.start() + at
+        if any(w in t[cl.start():m.end()] for w in cfg()["goal_words"]):
+            continue
+        tail = regex.search(cfg()["verdict_lead"], t[cl.start():pre_end])
         if tail:
-            pre_end = c.start() + tail.start()
-        items = split_items(raw, view, c.start(), pre_end)
-        if not items or not all(unit_like(strip_spliced(i.text, col.title)) and len(i.text) <= cfg()["max_unit"]
-                                for i in items):
+            pre_end = cl.start() + tail.start()
+        found = items(cl.start(), pre_end)
+        if not all_units(found):
             continue
         grade = None
         if ci + 1 < len(clauses):
-            g = regex.match(cfg()["consequence"], view[clauses[ci + 1].start():clauses[ci + 1].end()].strip())
+            g = regex.search(cfg()["consequence"], t[clauses[ci + 1].start():clauses[ci + 1].end()])
             if g:
                 grade = g.group(1)
-        col.items(items, clean(raw[m.start():m.end()]), grade=grade, spliced=True)
+        col.items(found, t[m.start():m.end()], grade=grade, spliced=True)
+
+
+def same_unit(a: str, b: str) -> bool:
+    """One unit named twice, once with its region (`大祥区罗市镇` / `罗市镇`)."""
+    return a == b or (min(len(a), len(b)) >= 3 and (a.endswith(b) or b.endswith(a)))
 
 
 def title_of(doc: Document, sec) -> str | None:
@@ -275,18 +370,25 @@ def make_rankings():
         table_units = {r.unit for r in doc.records}
         seen: set[str] = set()
         base_group = None
+        heading = None  # a title section that heads the list in the next section (二、达标单位（5个）)
         for sec in doc.sections:
             if sec.type == "table_title":
                 base_group = clean(doc.raw[sec.start:sec.end])
+                heading = sec if is_verdict_heading(base_group) else None
                 continue
+            start, heading = (heading.start if heading else sec.start), None
             if sec.type not in kinds or sec.id in with_rows:
                 continue
+            if sec.type == "pledge_speech" and with_rows:
+                continue  # speeches appended to a results table only repeat its places
             col = Collector(doc, sec.id, title_of(doc, sec))
-            scan_lines(doc, section_lines(doc, sec.start, sec.end), col, base_group if sec.type == "table" else None)
+            left = scan_lines(doc, section_lines(doc, start, sec.end), col,
+                              base_group if sec.type == "table" else None)
+            prose_paragraphs(doc, left, col, sec.speaker if sec.type == "pledge_speech" else None)
             for rec in col.records:
-                if rec.unit in seen:
+                if any(same_unit(rec.unit, u) for u in seen):
                     continue  # named again later: still one record
-                if rec.unit in table_units and rec.score is None and rec.rank is None:
+                if rec.score is None and rec.rank is None and any(same_unit(rec.unit, u) for u in table_units):
                     continue  # the table already gives this unit
                 seen.add(rec.unit)
                 doc.records.append(rec)

@@ -222,8 +222,8 @@ def align(cells: list[Cell], roles: list[str | None], merge_unit: bool) -> dict[
     i = 0
     symbols = cfg()["marks"]["symbols"]
 
-    def plain(k: str) -> bool:
-        return not is_number(k) and not is_grade(k) and not all(c in symbols for c in k)
+    def plain(k: str) -> bool:  # a text cell (a cut-off number such as `85.` is none)
+        return not regex.fullmatch(r"[\d.]+分?", k) and not is_grade(k) and not all(c in symbols for c in k)
 
     for col, role in enumerate(roles):
         if i >= len(cells):
