@@ -110,6 +110,9 @@ def rules() -> dict:
         "self_criticism": regex.compile("|".join(exc["self_criticism"])),
         "cognition": regex.compile(_alt(exc["cognition"])),
         "on_behalf": regex.compile(cues["on_behalf"]),
+        "title_speaker": regex.compile(cues["title_speaker"]),
+        "joiners": regex.compile(_alt(cues["speaker_joiners"])),
+        "governing": regex.compile(r"(?:" + _alt(cues["governing_bodies"]) + ")$"),
         "leader_speech": cues["leader_speech"],
         "pledge_speech": cues["pledge_speech"],
         "action": regex.compile(_alt(run["action"])),
@@ -243,7 +246,8 @@ def excluded(text: str, cue: Cue | None) -> bool:
     before = text[:cue.at] if cue else text[:12]
     if r["directive"].search(before):
         return True
-    if cue and cue.kind == "first_person" and r["cognition"].search(text, cue.at, cue.at + 8):
+    if cue and cue.kind in ("first_person", "pledge") and r["cognition"].match(
+            text, cue.at + len(cue.trigger)) or cue and r["cognition"].search(text, cue.at, cue.at + 8):
         return True
     if cue is None and r["directive_start"].match(text):
         return True
@@ -272,7 +276,7 @@ def paragraphs_of(doc: Document, section: Section) -> list[tuple[int, int]]:
 def read_speech(doc: Document, section: Section, view: str) -> list[tuple[Sentence, Cue | str, str | None]]:
     """(sentence, cue or the pledge's opening trigger, speaker) of a pledge speech."""
     found, opened = [], None
-    own = section.speaker or speaks_for(view, section.start, section.end)
+    own = section.speaker or speaks_for(view, section.start, section.end, doc.title)
     for a, b in paragraphs_of(doc, section):
         for s in split_sentences(view, a, b):
             cue = find_cue(s.text)
@@ -289,10 +293,19 @@ def read_speech(doc: Document, section: Section, view: str) -> list[tuple[Senten
     return found
 
 
-def speaks_for(view: str, start: int, end: int) -> str | None:
-    """The unit a speech names itself (`我代表市文明办郑重表态`), when segment gave none."""
-    m = rules()["on_behalf"].search(compact(view, start, end).text)
-    return m["u"] if m else None
+def speaks_for(view: str, start: int, end: int, title: str | None = None) -> str | None:
+    """The unit a speech names itself, when segment gave none: by its title
+    (`市交通运输局在…会议上的表态发言`) or its text (`我代表市文明办郑重表态`)."""
+    r = rules()
+    m = r["title_speaker"].match(regex.sub(r"\s", "", title or ""))
+    if m and r["unit_suffix"].search(m["u"]):
+        return m["u"]
+    m = r["on_behalf"].search(compact(view, start, end).text)
+    if not m:
+        return None
+    unit = r["joiners"].split(m["u"])[0]
+    bare = r["governing"].sub("", unit)
+    return bare if bare and r["unit_suffix"].search(bare) else unit
 
 
 def _first_person(text: str) -> str | None:
@@ -310,7 +323,7 @@ def is_leader_speech(doc: Document) -> bool:
 def read_news(doc: Document, section: Section, view: str) -> list[tuple[Sentence, Cue | str, str | None]]:
     """(sentence, cue or the plan's trigger, speaker) of a news item or notice body."""
     found = []
-    own = speaks_for(view, 0, len(view))
+    own = speaks_for(view, 0, len(view), doc.title)
     for a, b in paragraphs_of(doc, section):
         sents = split_sentences(view, a, b)
         plan: tuple[str, str] | None = None      # (speaker, trigger) of a work plan

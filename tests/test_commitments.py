@@ -262,3 +262,16 @@ def test_any_text_gives_commitments_that_slice_back(pieces, kind):
         assert 0 <= c.start < c.end <= len(text)
         assert c.text and c.speaker
         assert c.text in clean(text[c.start:c.end])
+
+
+def test_a_speech_titled_with_its_unit_is_that_units():
+    text = "让我们深感愧疚。我们不回避问题,决心以此次会议为镜鉴,坚决彻底整改。\n"
+    doc = Pipeline(["normalise"]).process_text(text)
+    doc.title = "市交通运输局在全市综合考核工作会议上的表态发言"
+    doc.sections = [Section("s1", "pledge_speech", 0, len(text))]
+    assert [(c.speaker, c.trigger) for c in commitments_of(doc)] == [("市交通运输局", "决心")]
+
+
+def test_a_governing_body_speaks_for_its_unit():
+    text = "在此,我代表市交通运输局党组和全体干部职工,郑重表态:我们将坚决彻底整改。\n"
+    assert {c.speaker for c in speech(text, speaker=None)} == {"市交通运输局"}
