@@ -1,29 +1,35 @@
 """Stage 'commitments': who promised what.
 
 A commitment is one sentence (a `；` clause counts as one) in which a speaker
-pledges or plans an action.  How a section is read depends on its type:
+pledges or plans an action.  Cues are matched on the simplified, whitespace-free
+view, so traditional script and PDF spacing read the same; vocabulary lives in
+configs/commitments.toml.  How a section is read depends on its type:
 
-* `pledge_speech`: the speech of the section's `speaker`.  The pledge starts at
+* `pledge_speech`: the speech of the section's `speaker` (else the unit its
+  title or a `我代表X` names, else its first-person word).  The pledge starts at
   the first sentence with a cue (`下一步`, `郑重承诺`, `我们将`, `我区…要` …);
   from there every sentence that states an action is one, so lead phrases
   (`思想认识再提高。`) and their elaborations are kept, each on its own.
-  Background and self-criticism before or inside it are left out.
-* `news`, `unrelated_news`, `notice_body`: only what the text attributes to a
-  committing party: a unit that plans in the third person (`高新区将…`, then
-  the rest of that paragraph: a work plan), a reported pledge (`…责任人表示，
-  要…`), a quoted pledge (`“…我们要…”，党委书记秦振衡说`) or a subject-less
-  `下一步将…` after `X局局长认为…`.  Leaders' directives (`王伟强调，要…`)
-  are never commitments.
+  Background, self-criticism and feelings (`让我们深感愧疚`) are left out.
+* `news`, `unrelated_news`, `notice_body` (and a speech whose title calls it a
+  leader's 讲话): only what the text attributes to a committing party: a unit that
+  plans in the third person (`高新区将…`, then the rest of that paragraph: a work
+  plan), a reported pledge (`…责任人表示，要…`, likewise to the paragraph's end),
+  a quoted pledge (`“…我们要…”，党委书记秦振衡说`) or a subject-less `下一步将…`
+  after `X局局长认为…`.  Directives to others (`王伟强调，要…`, `各级各部门要…`,
+  `请各单位…`) are never commitments.
 
 A numbered lead phrase (`一是开展专项整治…。`) is one commitment together with
 the sentence that elaborates it.  A quoted pledge's speaker is the unit its
 speaker is introduced with (`市文联主席陈锐锋` -> 市文联), else the person.
-Sentences repeated word for word (a page printed twice) are kept once, and
-characters flagged `ocr_noise` are left out of the text.
+Speakers are given as the raw text prints them.  Sentences repeated word for
+word (a page printed twice) are kept once; characters flagged `ocr_noise` never
+hold a cue and are left out of the text; an outer pair of quotation marks is
+dropped from the text (the span still covers them).
 
 Extra keys on each commitment (besides the contract's): `speaker_full`, the
-speaker's full name (`pipeline.units.full_name` when that module exists, else
-the speaker), and `rank` / `grade` of the record of the same unit when the
+speaker's full name (`pipeline.units.full_name` for a unit, the name as printed
+for a person), and `rank` / `grade` of the record of the same unit when the
 document ranks it (the pledge of the unit ranked last carries that rank).
 """
 from __future__ import annotations
@@ -489,7 +495,8 @@ def rank_of(doc: Document, speaker: str) -> Record | None:
     for rec in doc.records:
         if rec.rank is None and rec.grade is None:
             continue
-        if speaker in (rec.unit, rec.unit_full) or (len(rec.unit) >= 2 and speaker.endswith(rec.unit)):
+        if (speaker in (rec.unit, rec.unit_full) or (len(rec.unit) >= 2 and speaker.endswith(rec.unit))
+                or (len(speaker) >= 3 and rec.unit.endswith(speaker))):
             return rec
     return None
 
