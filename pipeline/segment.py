@@ -221,7 +221,7 @@ def local_features(u: Unit) -> None:
         u.props.add("note")
     if c["newspaper"]["lead"].search(head[:30]):
         u.props.add("lead")
-    if short and not u.props & {"metadata", "colophon"} and _is_debris(u):
+    if short and not u.props & {"metadata", "colophon", "date"} and _is_debris(u):
         u.props.add("debris")
     table_features(u)
 
@@ -468,7 +468,7 @@ def label_pledges(units: list[Unit]) -> None:
 
 
 def label_speech(units: list[Unit], doc: Document) -> None:
-    speaker = speech_speaker(doc)
+    speaker = speech_speaker(doc, units)
     first = True
     for u in units:
         if u.label:
@@ -478,8 +478,17 @@ def label_speech(units: list[Unit], doc: Document) -> None:
         first = False
 
 
-def speech_speaker(doc: Document) -> str | None:
-    m = cues()["speech"]["self_reference"].search(doc.work["view"])
+def speech_speaker(doc: Document, units: list[Unit]) -> str | None:
+    """The unit a standalone speech speaks for: named in its title when the title
+    names a unit (`和平镇在…会议上的表态发言`), else the unit it calls 我们."""
+    c = cues()["speech"]
+    for u in units[:4]:
+        if u.label:
+            continue
+        m = c["title_speaker"].search(u.text)
+        if m and org_ending().search(m.group("speaker")):
+            return m.group("speaker")
+    m = c["self_reference"].search(doc.work["view"])
     return m.group("speaker") if m else None
 
 
