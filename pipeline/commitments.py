@@ -338,7 +338,7 @@ def read_news(doc: Document, section: Section, view: str) -> list[tuple[Sentence
             if s.quoted or _inside_quote(view, a, s.start):
                 cue = _quote_cue(s.text)
                 if cue and not excluded(s.text, cue):
-                    speaker = quote_speaker(doc, view, a, b, s)
+                    speaker = cue.subject or quote_speaker(doc, view, a, b, s)
                     if speaker:
                         found.append((s, cue, speaker))
                 continue
@@ -378,10 +378,9 @@ def _is_lead(text: str) -> bool:
 
 
 def _quote_cue(text: str) -> Cue | None:
+    """A pledge in a quotation: the speaker's own voice, or a unit's plan (`…象山区将…`)."""
     cue = find_cue(text)
-    if cue and cue.kind in ("pledge", "first_person"):
-        return cue
-    return None
+    return cue if cue and cue.kind != "report" else None
 
 
 def _inside_quote(view: str, lo: int, i: int) -> bool:

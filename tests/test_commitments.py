@@ -275,3 +275,8 @@ def test_a_speech_titled_with_its_unit_is_that_units():
 def test_a_governing_body_speaks_for_its_unit():
     text = "在此,我代表市交通运输局党组和全体干部职工,郑重表态:我们将坚决彻底整改。\n"
     assert {c.speaker for c in speech(text, speaker=None)} == {"市交通运输局"}
+
+
+def test_a_units_plan_inside_a_quotation_is_that_units():
+    text = "该负责人表示,评比旨在激励先进。“目前已进入冲刺阶段,象山区将全力打好攻坚战”。\n"
+    assert [(c.speaker, c.trigger) for c in speech(text, kind="news")] == [("象山区", "将")]
