@@ -158,10 +158,11 @@ def _worker_pipeline(stages: list[str] | None, timed: bool) -> Pipeline:
     return _WORKER[key]
 
 
-def _init_worker(stages: list[str] | None, timed: bool, skip: Container[str]) -> None:
+def _init_worker(skip: Container[str]) -> None:
+    # the pipeline is built by the first batch: a failure to build it is then an ordinary
+    # exception that stops the run, not a crashed pool
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
     _WORKER["skip"] = skip
-    _worker_pipeline(stages, timed)
 
 
 def work_batch(paths: list[str], stages: list[str] | None = None, timed: bool = False,
@@ -234,6 +235,8 @@ class Workers:
         try:
             outcomes, timings = fut.result()
         except Exception as exc:
+            if not worker_died(exc):  # not a document's fault (work_batch catches those): stop loudly
+                raise
             log.warning("a worker failed on a batch of %d inputs (%s); retrying them one by one",
                         len(batch), type(exc).__name__)
             self._restart(gen) if isinstance(exc, BrokenProcessPool) else None
@@ -249,9 +252,16 @@ class Workers:
         try:
             return fut.result()[0][0]
         except Exception as exc:
+            if not worker_died(exc):
+                raise
             self._restart(gen) if isinstance(exc, BrokenProcessPool) else None
             return Outcome(path, error=error_record(
                 path, "internal", f"the worker processing it died: {type(exc).__name__}: {exc}"))
+
+
+def worker_died(exc: BaseException) -> bool:
+    """A worker process crashed or was lost (a process pool's or Dask's way of saying so)."""
+    return isinstance(exc, BrokenProcessPool) or type(exc).__name__ == "KilledWorker"
 
 
 def _shutdown(executor: Executor, wait: bool) -> None:
@@ -259,6 +269,12 @@ def _shutdown(executor: Executor, wait: bool) -> None:
         executor.shutdown(wait=wait, cancel_futures=True)
     else:  # Dask's executor knows no cancel_futures
         executor.shutdown(wait=wait)
+
+
+def _fork_context():
+    """Fork where there is fork: workers start at once and share the parent's loaded code."""
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("fork" if "fork" in methods else None)
 
 
 def default_jobs() -> int:
@@ -295,8 +311,8 @@ def run(paths: Iterable[str], pipeline: Pipeline | None = None, *, jobs: int = 1
             pipeline.timings = saved
         return
     timed = timings is not None
-    make = functools.partial(ProcessPoolExecutor, jobs, mp_context=multiprocessing.get_context("fork"),
-                             initializer=_init_worker, initargs=(stages, timed, skip))
+    make = functools.partial(ProcessPoolExecutor, jobs, mp_context=_fork_context(),
+                             initializer=_init_worker, initargs=(skip,))
     workers = Workers(make, work_batch, {"stages": stages, "timed": timed}, window=jobs * 4, timings=timings)
     yield from workers.run(batched(itertools.chain(head, paths), batch_size))
 
@@ -373,9 +389,12 @@ def done_ids(path: Path) -> set[str]:
             log.warning("%s ended in a torn line; cut it off", path)
             fh.truncate(keep)
     ids = set()
+    prefix = '{"doc_id": "'  # the writer puts doc_id first: no need to parse whole documents
     with open(path, encoding="utf-8") as fh:
         for line in fh:
-            if line.strip():
+            if line.startswith(prefix) and line[len(prefix) + 16] == '"':
+                ids.add(line[len(prefix):len(prefix) + 16])
+            elif line.strip():
                 ids.add(json.loads(line)["doc_id"])
     return ids
 

@@ -159,3 +159,8 @@ def test_cli_jobs_option(inputs, single, tmp_path):
     assert result.exit_code == 1  # the empty and binary files
     assert outputs(tmp_path) == outputs(single)
     shutil.rmtree(tmp_path)
+
+
+def test_a_pipeline_that_cannot_be_built_stops_the_run(inputs):
+    with pytest.raises(KeyError, match="no_such_stage"):
+        list(run(inputs, jobs=2, stages=["normalise", "no_such_stage"]))
