@@ -5,12 +5,14 @@ Every failure is an `InputError` with a stable `code` (`unreadable`, `too_large`
 the run records it in errors.jsonl and goes on.
 
 Decoding, in order: a byte-order mark (UTF-8, UTF-16, UTF-32) is honoured and
-stripped; else strict UTF-8; else charset-normalizer judges which of the
-candidate encodings of configs/limits.toml (GB18030 and its subsets GBK and
+stripped; another format (PDF, Office, images, archives) and NUL or control
+bytes are `binary`; else strict UTF-8; else charset-normalizer judges which of
+the candidate encodings of configs/limits.toml (GB18030 and its subsets GBK and
 GB2312) or their rivals (Big5, Korean, Japanese, which GB18030 would "decode"
-into nonsense) gives coherent text; a rival is refused by name.  A multi-byte character cut off at the very
-end of the file (a truncated download) is decoded as U+FFFD rather than losing
-the whole file.  Offsets downstream are code points into the decoded text.
+into nonsense) gives coherent text, and a rival is refused by name.  A
+multi-byte character cut off at the very end of the file (a truncated download)
+is decoded as U+FFFD rather than losing the whole file.  Offsets downstream are
+code points into the decoded text.
 """
 from __future__ import annotations
 
@@ -20,10 +22,12 @@ import os
 import re
 import stat
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Iterator
 
 from . import config
+
+# the stable codes of errors.jsonl: the reader's, and the runner's `internal`
+ERROR_CODES = ("unreadable", "too_large", "empty", "binary", "undecodable", "internal")
 
 ENV_MAX_BYTES = "TONGBAO_MAX_BYTES"
 ENV_MAX_LINE_LENGTH = "TONGBAO_MAX_LINE_LENGTH"
@@ -66,10 +70,6 @@ ENCODING_NAMES = {"big5": "Big5 (traditional Chinese)", "cp949": "EUC-KR/CP949 (
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 # the GB family, narrowest first: the document records the narrowest that decodes
 GB_FAMILY = ["gb2312", "gbk", "gb18030"]
-
-
-# the stable codes of errors.jsonl: the reader's, and the runner's `internal`
-ERROR_CODES = ("unreadable", "too_large", "empty", "binary", "undecodable", "internal")
 
 
 class InputError(Exception):
