@@ -121,3 +121,7 @@ main.add_command(validate_command)
 from .cli_store import COMMANDS as _STORE_COMMANDS  # noqa: E402  index, query, export, tables
 for _command in _STORE_COMMANDS:
     main.add_command(_command)
+
+from .build_models import build_models_command  # noqa: E402  models/units.dict
+
+main.add_command(build_models_command)

@@ -18,7 +18,7 @@ import functools
 
 import regex
 
-from . import dates, gazetteer, persons, units  # units also registers the "units" stage
+from . import config, dates, gazetteer, persons, units  # units also registers the "units" stage
 from .config import MODELS_DIR
 from .elements import DOC_NUMBER_RE, norm_doc_number
 from .model import Document, Entity
@@ -83,6 +83,40 @@ def add_units(doc: Document, found: Mentions, view: str) -> None:
 
 
 @functools.lru_cache(maxsize=1)
+def tagger():
+    """jieba's part-of-speech tagger with the user dictionary of units (models/units.dict)."""
+    import jieba
+    import jieba.posseg
+    jieba.setLogLevel(60)
+    tokenizer = jieba.Tokenizer()
+    if USER_DICT.exists():
+        tokenizer.load_userdict(str(USER_DICT))
+    return jieba.posseg.POSTokenizer(tokenizer)
+
+
+def add_running_text_orgs(doc: Document, found: Mentions, view: str) -> None:
+    """Organisations jieba tags `nt` in the prose (tables are already read), kept when they
+    end like a unit: `市创建办`, `南平市共建办`.  A level word cut off before them is theirs."""
+    suffixes = tuple(config.load("units")["suffixes"]["org"])
+    level = tuple(config.load("units")["level_words"])
+    generic = tuple(config.load("entities")["org"]["not_units"])
+    prose = [s for s in doc.sections if s.type not in ("table", "table_title", "name_list", "masthead")]
+    for start, end in ((s.start, s.end) for s in prose) if prose else [(0, len(view))]:
+        flat = compact(view, start, end)
+        pos, prev = 0, None
+        for word, flag in tagger().cut(flat.text):
+            begin, pos = pos, pos + len(word)
+            if flag == "nt" and word.endswith(suffixes) and not word.endswith(generic):
+                if prev in level:
+                    begin -= 1
+                if pos - begin >= 4 or prev in level:
+                    a, b = flat.span(begin, pos)
+                    if not found.covered(a, b, ("ORG", "PERSON", "TITLE_REF")):
+                        found.add("ORG", a, b, units.full_name(doc, doc.raw[a:b], in_table=False))
+            prev = word
+
+
+@functools.lru_cache(maxsize=1)
 def dictionary_units() -> tuple[str, ...]:
     """The unit names of the jieba user dictionary in models/ (`python -m pipeline.build_models`)."""
     if not USER_DICT.exists():
@@ -126,6 +160,7 @@ def find_entities(doc: Document) -> Document:
         found.add("PERSON", start, end, regex.sub(r"\s+", "", view[start:end]))
     add_units(doc, found, view)
     add_numbers_and_titles(found, view)
+    add_running_text_orgs(doc, found, view)
     add_places(doc, found, view)
     add_dates(doc, found, view)
     doc.entities = found.sorted()

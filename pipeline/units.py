@@ -237,8 +237,12 @@ def _county_child(name: str, region: Region) -> tuple[str, str | None] | None:
     return None
 
 
-def full_name(doc: Document, name: str, named_units: bool | None = None) -> str:
-    """The full name of a unit printed as `name` in this document."""
+def full_name(doc: Document, name: str, named_units: bool | None = None, in_table: bool = True) -> str:
+    """The full name of a unit printed as `name` in this document.
+
+    A unit listed in a table (or a speaker) is one of the document's own units, so a bare
+    name gets the document's region; a body named in running text (`in_table=False`) only
+    gets the region its printed form asks for (a level word, a county of the city)."""
     printed = regex.sub(r"\s+", "", name)
     if not printed:
         return printed
@@ -266,7 +270,7 @@ def full_name(doc: Document, name: str, named_units: bool | None = None) -> str:
     child = _county_child(key, region)
     if child:
         return child[0] + (child[1] or printed)
-    if _names_a_place(key, region):
+    if _names_a_place(key, region) or not in_table:
         return printed
     if not regex.match(cfg["needs_place"], key):
         if key.endswith(tuple(cfg["suffixes"]["independent"])):

@@ -5,7 +5,7 @@ import pytest
 
 from pipeline.runner import Pipeline
 
-from .conftest import SHARED, needs_shared, processed, real_files, sample_files
+from .conftest import ROOT, SHARED, needs_shared, processed, real_files, sample_files
 
 PAGE = """
 责任编辑 孙雅 陈立群
@@ -90,3 +90,29 @@ def test_gold_persons(sub, floor):
         tp, n_pred, n_gold = tp + len(gold & pred), n_pred + len(pred), n_gold + len(gold)
     p, r = tp / max(n_pred, 1), tp / max(n_gold, 1)
     assert 2 * p * r / (p + r) >= floor
+
+
+def test_build_models_writes_a_user_dictionary_of_table_units(tmp_path):
+    from pipeline import build_models
+    sample = tmp_path / "n.txt"
+    sample.write_text("岚溪县创建全国文明城市工作2024年第一季度考核结果通报\n\n各乡镇、县直机关各单位：\n\n"
+                      "根据考核办法，现将考核结果通报如下。\n\n岚溪县创建全国文明城市领导小组办公室\n2024年4月18日\n\n"
+                      "考核对象\t得分\t排名\n青石镇\t93.82\t1\n县民政局\t92.67\t2\n", encoding="utf-8")
+    out = tmp_path / "units.dict"
+    n = build_models.write_dictionary(build_models.collect_units([str(sample)]), out)
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert n == len(lines)
+    words = {ln.split()[0]: ln.split()[2] for ln in lines}
+    assert {"青石镇", "岚溪县青石镇", "县民政局", "岚溪县民政局", "团市委"} <= set(words)
+    assert set(words.values()) == {"nt"}
+
+
+@needs_shared
+def test_tongbao_beats_the_jieba_baseline_clearly():
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("eval_entities", ROOT / "bench" / "eval_entities.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    result = bench.evaluate(SHARED / "gold", SHARED / "corpus")
+    for kind in ("person", "org"):
+        assert result[f"tongbao/{kind}"]["f1"] >= result[f"jieba/{kind}"]["f1"] + 0.3
