@@ -1,6 +1,7 @@
 """Check an output folder against the contract (../shared/SCHEMA.md).
 
-* every line of documents.jsonl parses and validates (`schema.problems`), and,
+* every line of documents.jsonl is UTF-8 JSON with the contract's keys in its
+  order, and validates (`schema.problems`); and,
   when its source can still be read, its offsets slice back into the raw text,
   its sections tile it, and its `doc_id` and `encoding` match the file;
 * every line of errors.jsonl parses and has a `source`, a known `code` and a
@@ -20,6 +21,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .model import DOC_KEYS
 from .reader import ERROR_CODES, InputError, Limits, discover, read
 from .schema import problems
 
@@ -69,10 +71,15 @@ def validate(out_dir: str | os.PathLike, inputs: list[str] | None = None) -> Rep
 
 
 def _lines(path: Path, report: Report):
-    """(where, object) for each line that parses as a JSON object; problems for the rest."""
-    with open(path, encoding="utf-8", errors="replace") as fh:
-        for number, line in enumerate(fh, 1):
+    """(where, object) for each line that is UTF-8 JSON of an object; problems for the rest."""
+    with open(path, "rb") as fh:
+        for number, data in enumerate(fh, 1):
             where = f"{path.name}:{number}"
+            try:
+                line = data.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                report.problems.append(f"{where}: not UTF-8 (byte {exc.start})")
+                continue
             if not line.strip():
                 report.problems.append(f"{where}: blank line")
                 continue
@@ -106,6 +113,9 @@ def _check_document(doc: dict, where: str, report: Report) -> None:
             if "encoding" in doc and doc["encoding"] != decoded.encoding:
                 report.problems.append(f"{label}: encoding {doc['encoding']!r}, the file reads as "
                                        f"{decoded.encoding!r}")
+    keys = [k for k in doc if k in DOC_KEYS]
+    if keys != [k for k in DOC_KEYS if k in doc]:
+        report.problems.append(f"{label}: keys out of the contract's order: {', '.join(keys)}")
     report.problems.extend(f"{label}: {p}" for p in problems(doc, raw))
 
 

@@ -91,6 +91,18 @@ def test_sections_that_no_longer_tile_the_text(damaged):
     assert any("sections end at" in p for p in validate(out, [str(inputs)]).problems)
 
 
+def test_keys_out_of_order_and_bytes_that_are_not_utf8(damaged):
+    inputs, out = damaged
+    docs = _docs(out)
+    docs[0] = {"title": docs[0]["title"], **{k: v for k, v in docs[0].items() if k != "title"}}
+    _write_docs(out, docs)
+    with open(out / "documents.jsonl", "ab") as fh:
+        fh.write(b'{"source": "\xff"}\n')
+    found = validate(out, [str(inputs)]).problems
+    assert any("keys out of the contract's order: title, doc_id" in p for p in found)
+    assert any(p.startswith(f"documents.jsonl:{len(docs) + 1}: not UTF-8") for p in found)
+
+
 def test_a_schema_violation(damaged):
     inputs, out = damaged
     docs = _docs(out)
