@@ -162,7 +162,8 @@ def validate_command(out_dir, inputs, max_problems, as_json, verbose):
 
     \b
     Checks that:
-      - every line of documents.jsonl parses and validates against the schema;
+      - every line of documents.jsonl is UTF-8 JSON with the contract's keys
+        in order, and validates against the schema;
       - entity, record, commitment and flag offsets fit the raw text, entities
         slice back exactly and sections tile it, when the source file can be
         read again (paths are resolved as the run gave them, so run this from
