@@ -85,6 +85,20 @@ def check_counts(doc: Document, tables: list[tuple[str, Table]]) -> None:
         if largest and stated != largest:
             a, b = text.span(m.start(), m.end())
             doc.flag("count_mismatch", f"the text states {stated} units, the table has {largest} rows", a, b)
+    # totals naming the kind of unit: 对辖区6个街道…考评 against the rows of that kind
+    for m in regex.finditer(settings["unit_total"], text.text):
+        stated, noun = int(m.group(1)), m.group("noun")
+        for _, table in tables:
+            kind = [r for r in table.records if r.unit.endswith(noun) or r.unit.endswith(noun[-1])]
+            if len(kind) >= max(2, len(table.records) // 2) and stated != len(kind) and \
+                    len(kind) == len(table.records):
+                a, b = text.span(m.start(), m.end())
+                doc.flag("count_mismatch", f"the text states {stated} {noun}, the table has {len(kind)} rows", a, b)
+    # a heading's own count: 一、先进单位（4个） over fewer or more units
+    for sid, group, stated, a, b in doc.work.get("stated_counts", []):
+        found = sum(1 for r in doc.records if r.table == sid and r.group == group)
+        if found and found != stated:
+            doc.flag("count_mismatch", f"{group} states {stated} units, {found} are listed", a, b)
     graded = [r.grade for r in doc.records if r.grade]
     for m in regex.finditer(settings["grade_count"], text.text):
         grade, stated = m.group(1), int(m.group(2))

@@ -341,6 +341,10 @@ def prose(doc: Document, a: int, b: int, col: Collector, group: str | None, spea
         tail = regex.search(cfg()["verdict_lead"], t[cl.start():pre_end])
         if tail:
             pre_end = cl.start() + tail.start()
+        if speaker and regex.search(r"我(?:镇|乡|区|县|市|局|委|办|单位|街道|社区|村|公司|行|校|院)", t[cl.start():pre_end]):
+            s, e = c.span(cl.start(), cl.end())
+            col.add(Span(speaker, s, e), t[m.start():m.end()], named=False)  # 我镇…排名末位: the speaker
+            continue
         found = items(cl.start(), pre_end)
         if not all_units(found):
             continue

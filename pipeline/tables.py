@@ -150,7 +150,7 @@ def header_roles(cells: list[Cell]) -> list[str | None] | None:
     known = [r for r in roles if r]
     if len(known) < 2 or not ({"unit", "rank", "score"} & set(known)):
         return None
-    if sum(1 for k, r in zip(keys, roles) if k and not r) > len(known):
+    if sum(1 for k, r in zip(keys, roles) if k and not r) > len(known) and len(set(known)) < 3:
         return None
     return roles
 
@@ -191,7 +191,8 @@ class Table:
             for i in cols:
                 if cue in self.headers[i]:
                     return i
-        return None
+        named = [i for i in cols if any(cue in self.headers[i] for cue in cfg()["header"]["overall_fallback"])]
+        return named[0] if len(named) == 1 else None
 
 
 def unique_headers(keys: list[str]) -> list[str]:
@@ -291,6 +292,8 @@ def record_of(table: Table, cells: dict[int, Cell], group_index: int, legends: d
             grade = c.text
         elif role == "remarks":
             marks += split_marks(c.text)[1]
+        elif role is None and to_number(c.key) is not None and col < len(headers) and headers[col]:
+            scores[headers[col]] = to_number(c.key)  # a numeric column the cues do not name
     if unit in cfg()["rows"]["totals"] or regex.sub(r"\s", "", unit) in cfg()["rows"]["totals"]:
         return None
     if not unit and not scores and rank is None and seq is None:
@@ -336,6 +339,7 @@ def parse_block(raw: str, view: str, lines: list[Line], titles: list[str] | None
     table: Table | None = None
     pending_labels: dict[int, str] = {}
     pending_group: str | None = None
+    header_open = False  # the row after a header may carry the second line of its cells
     for line in lines:
         row = line_row(raw, view, line)
         if row is None:
@@ -353,7 +357,11 @@ def parse_block(raw: str, view: str, lines: list[Line], titles: list[str] | None
             table.group = pending_group or next_title(titles, tables)
             pending_labels, pending_group = {}, None
             tables.append(table)
+            header_open = True
             continue
+        if header_open and table is not None and continues_header(table, row):
+            continue
+        header_open = False
         filled = [c for c in row.cells if not c.blank]
         if filled and all(is_grade(c.key) for c in filled) and len(filled) <= 6 and row.mode == "pos":
             pending_labels = {i: c.text for i, c in enumerate(row.cells) if not c.blank}
@@ -380,6 +388,25 @@ def parse_block(raw: str, view: str, lines: list[Line], titles: list[str] | None
         if not added and row.mode != "pos" and len(text) <= 40 and not any(is_number(k) for k in keys):
             pending_group = text  # a caption inside the block
     return [t for t in tables if t.records]
+
+
+def continues_header(table: Table, row: RawRow) -> bool:
+    """A header printed over two lines (`基础\t厕所` / `工作\t革命`): join the second line
+    to the first, cell by cell, and read the roles again."""
+    filled = [(i, c) for i, c in enumerate(row.cells) if not c.blank]
+    if row.mode != "pos" or not filled or any(is_number(c.key) or is_grade(c.key) for _, c in filled):
+        return False
+    if any(regex.match(cfg()["header"]["share"], c.key) for _, c in filled) or len(filled) < 2:
+        return False
+    if any(i >= len(table.headers) or table.roles[i] in ("unit", "seq", "rank") for i, _ in filled):
+        return False
+    keys = [h.split("#")[0] for h in table.headers]
+    for i, c in filled:
+        keys[i] += c.key
+    table.headers = unique_headers(keys)
+    table.roles = [role_of(k) if k else None for k in keys]
+    table.width = period(table.roles, keys)
+    return True
 
 
 def next_title(titles: list[str], tables: list[Table]) -> str | None:

@@ -92,3 +92,20 @@ def test_the_checks_raise_the_gold_flags_and_nothing_else(path):
     if path.name.startswith("000"):
         want.add("duplicate_unit")  # 中国平安财产保险衡阳中心支公司 twice in 附件4 (not in the gold flags)
     assert got == want
+
+
+def test_a_total_of_one_kind_of_unit_against_the_rows_of_that_kind():
+    table = "名次      街道            得分\n1         铁路街道        94.6\n2         纺织街道        92.3\n"
+    assert [c for c, _ in flags("区城管局对辖区3个街道的市容秩序进行了考评。\n", table)] == ["count_mismatch"]
+    assert flags("区城管局对辖区2个街道的市容秩序进行了考评。\n", table) == []
+    assert flags("考评范围是1个乡镇和铁路街道。\n", table) == []
+
+
+def test_a_heading_whose_stated_count_disagrees_with_its_list():
+    stages = dict(registry.build(["normalise", "tables", "rankings", "checks"]))
+    raw = "一、先进单位（2个）\n松柏镇\n阳日林场\n二、达标单位（1个）\n木鱼镇\n宋洛乡\n"
+    doc = stages["normalise"](Document.from_text(raw))
+    doc.sections = [Section("s1", "name_list", 0, len(raw))]
+    for name in ("tables", "rankings", "checks"):
+        doc = stages[name](doc)
+    assert [(f.code, raw[f.start:f.end]) for f in doc.flags] == [("count_mismatch", "二、达标单位（1个）")]

@@ -22,7 +22,7 @@ def ranked(text: str, kind: str = "notice_body", title: str | None = None, capti
     doc.sections = ([Section("s1", "table_title", 0, at)] if caption else []) + [Section("s2", kind, at, len(raw))]
     doc = stages["rankings"](doc)
     for r in doc.records:
-        assert r.unit in raw[r.start:r.end] or r.unit in raw[r.start:r.end].replace(" ", "")
+        assert r.unit in "".join(raw[r.start:r.end].split())
     return doc.records
 
 
@@ -112,3 +112,35 @@ def test_every_ranked_unit_of_the_web_texts_and_nothing_else(path):
     want = [(g["unit"], g["score"], g["rank"], g["grade"]) for g in gold_of(path)["records"]]
     got = [(r["unit"], r["score"], r["rank"], r["grade"]) for r in doc["records"]]
     assert got == want
+
+
+def test_graded_lists_in_wrapped_running_text():
+    text = ("经综合评定，评定为优秀等次的有：东关街道办事处、桥西街道办事\n\n处；评定为良好等次的有：区住房和城乡建设局、"
+            "区教育局；评定为较差等次的有：河口\n\n街道办事处。\n")
+    assert [(r.unit, r.grade) for r in ranked(text)] == [
+        ("东关街道办事处", "优秀"), ("桥西街道办事处", "优秀"), ("区住房和城乡建设局", "良好"), ("区教育局", "良好"),
+        ("河口街道办事处", "较差")]
+
+
+def test_numbered_verdict_headings_and_inline_ones():
+    text = "一、先进单位（2个）\n\n松柏镇\n阳日林场\n\n二、不合格单位\n\n白马镇中心学校\n"
+    assert [(r.group, r.unit, r.grade) for r in ranked(text, "name_list")] == [
+        ("一、先进单位（2个）", "松柏镇", "先进"), ("一、先进单位（2个）", "阳日林场", "先进"),
+        ("二、不合格单位", "白马镇中心学校", "不合格")]
+    text = "一、考核结果 (一)优秀等次。城关镇、石桥镇。(二)合格等次。梅溪镇。 二、存在问题 部分乡镇台账不规范。"
+    assert [(r.unit, r.grade) for r in ranked(text)] == [("城关镇", "优秀"), ("石桥镇", "优秀"), ("梅溪镇", "合格")]
+
+
+def test_places_listed_in_order_and_sets_of_places():
+    text = "从城区排名看，前三名依次为：昆河区、青山区、东湖区。从街道排名看，新华路街道、友谊街道位列前二，沙河街道排名后一位。"
+    assert [(r.unit, r.rank) for r in ranked(text, "news")] == [
+        ("昆河区", 1), ("青山区", 2), ("东湖区", 3), ("新华路街道", None), ("友谊街道", None), ("沙河街道", None)]
+
+
+def test_a_speaker_ranking_itself():
+    stages = dict(registry.build(["normalise", "rankings"]))
+    raw = "和平镇\n在全县考核中，我镇排名第14位，位列全县倒数第二。下一步我们将确保排名进入前十。\n"
+    doc = stages["normalise"](Document.from_text(raw))
+    doc.sections = [Section("s1", "pledge_speech", 0, len(raw), speaker="和平镇")]
+    doc = stages["rankings"](doc)
+    assert [(r.unit, r.rank) for r in doc.records] == [("和平镇", 14)]

@@ -199,3 +199,26 @@ def test_marks_resolve_to_their_legend_text():
     assert all(len(r["notes"]) == len(r["marks"]) and r["notes"][0] for r in marked)
     star = next(r for r in marked if r["marks"] == ["★"])
     assert star["notes"] == ["主管部门未按要求指导所属二级机关开展部门评价，相应扣分"]
+
+
+def test_a_header_printed_over_two_lines():
+    text = ("序号\t旗县区\t基础\t厕所\t考核\t等次\n"
+            "\t\t工作\t革命\t总分\t\n"
+            "1\t东乌拉旗\t18.5\t23.0\t91.8\t优秀\n")
+    (table,) = parse(text)
+    (r,) = table.records
+    assert (r.seq, r.unit, r.score, r.grade) == (1, "东乌拉旗", 91.8, "优秀")
+    assert r.scores == {"基础工作": 18.5, "厕所革命": 23.0, "考核总分": 91.8}
+
+
+def test_the_overall_score_among_parts_is_the_one_named_for_the_assessment():
+    text = "考核对象\t实地考察得分\t问卷调查得分\t第一季度考核得分\t排名\n云溪区\t91.20\t88.40\t90.08\t1\n"
+    assert parse(text)[0].records[0].score == 90.08
+    text = "考核对象\t实地考察得分\t问卷调查得分\t排名\n云溪区\t91.20\t88.40\t1\n"
+    assert parse(text)[0].records[0].score is None  # nothing names the overall score: not guessed
+
+
+def test_a_row_cut_off_mid_number_keeps_what_is_complete():
+    text = "名次      街道            得分\n1         铁路街道        94.6\n5         红旗街道        85."
+    got = [(r.rank, r.unit, r.score) for t in parse(text) for r in t.records]
+    assert got == [(1, "铁路街道", 94.6), (5, "红旗街道", None)]
