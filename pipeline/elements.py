@@ -400,9 +400,18 @@ class Reader:
         return None
 
 
+def without_junk(title: str | None, patterns: list[str]) -> str | None:
+    """A title with the phrases of anti-scraping and SEO tools cut out."""
+    if title is None:
+        return None
+    for pattern in patterns:
+        title = regex.sub(pattern, "", title)
+    return title or None
+
+
 def read_elements(doc: Document) -> Document:
     r = Reader(doc)
-    doc.title = r.title()
+    doc.title = without_junk(r.title(), r.cfg["junk"])
     doc.doc_number = r.doc_number() if r.genre == "notice" else None
     doc.recipients = r.recipients()
     issuer, date = r.signature()

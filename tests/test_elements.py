@@ -108,3 +108,12 @@ def test_real_documents_match_gold_fields(sub):
             want, got = gold[field], doc[field]
             squash = (lambda v: [x.replace(" ", "") for x in v]) if isinstance(want, list) else (lambda v: v)
             assert squash(got) == squash(want), (path.name, field)
+
+
+def test_seo_junk_is_kept_out_of_the_title(pipeline):
+    doc = pipeline.process_text(
+        "白鹭县通报4月份城乡环境卫生开心棋牌官方下载考评结果\n发布时间:2024-05-06 来源:白鹭县融媒体中心\n"
+        "本报讯(记者 许文博)5月4日,白鹭县召开城乡环境卫生月度讲评会,通报4月份考评结果,双溪镇、梅林镇位列前两名。\n")
+    assert doc.genre == "newspaper"
+    assert doc.title == "白鹭县通报4月份城乡环境卫生考评结果"
+    assert doc.date == "2024-05-06"
