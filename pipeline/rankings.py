@@ -265,6 +265,13 @@ def prose_paragraphs(doc: Document, left: list[tuple], col: Collector, speaker: 
         prose(doc, run[0][0].start, run[-1][0].end, col, run[0][1], speaker)
 
 
+def speaker_span(raw: str, speaker: str, s: int, e: int) -> Span:
+    """A speaker's own place (`我镇排名第14位`): the span runs from the speaker's printed
+    name (the speech's heading) to the end of the sentence."""
+    at = raw.rfind(speaker, 0, s)
+    return Span(speaker, at if at >= 0 else s, e)
+
+
 def prose(doc: Document, a: int, b: int, col: Collector, group: str | None, speaker: str | None = None) -> None:
     """Rankings stated in running text, read with line wraps and stray spaces dropped."""
     raw = doc.raw
@@ -322,8 +329,8 @@ def prose(doc: Document, a: int, b: int, col: Collector, group: str | None, spea
     # the speaker's own place: 我镇排名第14位
     if speaker:
         for m in regex.finditer(cfg()["own_rank"], t):
-            s, e = c.span(m.start(), m.end())
-            col.add(Span(speaker, s, e), group, rank=to_int(m.group(1)), named=False)
+            col.add(speaker_span(raw, speaker, *c.span(m.start(), m.end())), group, rank=to_int(m.group(1)),
+                    named=False)
     # verdicts stated after a list of units
     verdict_re = regex.compile(cfg()["prose_verdict"])
     clauses = list(CLAUSE.finditer(t))
@@ -342,8 +349,8 @@ def prose(doc: Document, a: int, b: int, col: Collector, group: str | None, spea
         if tail:
             pre_end = cl.start() + tail.start()
         if speaker and regex.search(r"我(?:镇|乡|区|县|市|局|委|办|单位|街道|社区|村|公司|行|校|院)", t[cl.start():pre_end]):
-            s, e = c.span(cl.start(), cl.end())
-            col.add(Span(speaker, s, e), t[m.start():m.end()], named=False)  # 我镇…排名末位: the speaker
+            col.add(speaker_span(raw, speaker, *c.span(cl.start(), cl.end())), t[m.start():m.end()],
+                    named=False)  # 我镇…排名末位: the speaker
             continue
         found = items(cl.start(), pre_end)
         if not all_units(found):
