@@ -117,6 +117,7 @@ def rules() -> dict:
         "cognition": regex.compile(_alt(exc["cognition"])),
         "on_behalf": regex.compile(cues["on_behalf"]),
         "title_speaker": regex.compile(cues["title_speaker"]),
+        "we_are": [regex.compile(p) for p in cues["we_are"]],
         "joiners": regex.compile(_alt(cues["speaker_joiners"])),
         "governing": regex.compile(r"(?:" + _alt(cues["governing_bodies"]) + ")$"),
         "leader_speech": cues["leader_speech"],
@@ -301,17 +302,22 @@ def read_speech(doc: Document, section: Section, view: str) -> list[tuple[Senten
 
 def speaks_for(view: str, start: int, end: int, title: str | None = None) -> str | None:
     """The unit a speech names itself, when segment gave none: by its title
-    (`市交通运输局在…会议上的表态发言`) or its text (`我代表市文明办郑重表态`)."""
+    (`市交通运输局在…会议上的表态发言`) or its text (`我代表市文明办郑重表态`,
+    `我们文坛社区都要…`, `望江区排名靠后,我们…`)."""
     r = rules()
     m = r["title_speaker"].match(regex.sub(r"\s", "", title or ""))
     if m and r["unit_suffix"].search(m["u"]):
         return m["u"]
-    m = r["on_behalf"].search(compact(view, start, end).text)
-    if not m:
-        return None
-    unit = r["joiners"].split(m["u"])[0]
-    bare = r["governing"].sub("", unit)
-    return bare if bare and r["unit_suffix"].search(bare) else unit
+    text = compact(view, start, end).text
+    m = r["on_behalf"].search(text)
+    if m:
+        unit = r["joiners"].split(m["u"])[0]
+        bare = r["governing"].sub("", unit)
+        return bare if bare and r["unit_suffix"].search(bare) else unit
+    named = [m["u"] for pattern in r["we_are"] for m in pattern.finditer(text)
+             if r["unit_suffix"].search(m["u"])]
+    # the unit named most often (`我们北辛街道…，我们文坛社区…我们文坛社区` -> 文坛社区)
+    return max(reversed(named), key=named.count) if named else None
 
 
 def _first_person(text: str) -> str | None:

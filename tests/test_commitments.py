@@ -280,3 +280,11 @@ def test_a_governing_body_speaks_for_its_unit():
 def test_a_units_plan_inside_a_quotation_is_that_units():
     text = "该负责人表示,评比旨在激励先进。“目前已进入冲刺阶段,象山区将全力打好攻坚战”。\n"
     assert [(c.speaker, c.trigger) for c in speech(text, kind="news")] == [("象山区", "将")]
+
+
+@pytest.mark.parametrize("text, unit", [
+    ("在今年第一季度考评中,望江区排名靠后,我们深感压力巨大。下一步,我们将坚决整改到位。\n", "望江区"),
+    ("我们北辛街道都要走在前面,我们文坛社区都要勇夺第一。我们文坛社区全体干部必将奋战。\n", "文坛社区"),
+])
+def test_a_speech_names_itself_as_we(text, unit):
+    assert {c.speaker for c in speech(text, speaker=None)} == {unit}
