@@ -258,10 +258,19 @@ def excluded(text: str, cue: Cue | None) -> bool:
         return True
     if cue is None and r["directive_start"].match(text):
         return True
-    if cue is not None or not r["directive_subject"].match(text):
+    if cue is None:
+        return _asks_others(text)
+    # `今后，各地要…`: a time cue before a directive
+    return cue.kind == "pledge" and _asks_others(text[cue.at + len(cue.trigger):].lstrip("，,：: "))
+
+
+def _asks_others(text: str) -> bool:
+    """`各级各有关部门要…`: a directive addressed to others."""
+    r = rules()
+    if not r["directive_subject"].match(text):
         return False
     clause = regex.split(r"[，,。；;]", text)[0][:24]
-    return any(_is_modal(text, m.start()) for m in r["directive_modal"].finditer(clause))
+    return any(_is_modal(clause, m.start()) for m in r["directive_modal"].finditer(clause))
 
 
 def states_action(text: str) -> bool:
