@@ -132,10 +132,10 @@ def to_number(key: str) -> float | None:
 def to_rank(key: str) -> int | None:
     if regex.fullmatch(r"\d{1,4}", key):
         return int(key)
-    m = regex.fullmatch(r"第([一二三四五六七八九十百零〇两\d]+)名?", key)
+    m = regex.fullmatch(r"(?:并列)?第([一二三四五六七八九十百零〇两\d]+)[名位]?|(?:并列)?(\d{1,4})[名位]", key)
     if m:
         try:
-            return int(cn2an.cn2an(m.group(1), "smart"))
+            return int(cn2an.cn2an(m.group(1) or m.group(2), "smart"))
         except ValueError:
             return None
     return None
@@ -533,7 +533,7 @@ def caption_lines(doc: Document, start: int, end: int) -> list[str]:
             current = ""
     if current:
         out.append(current)
-    return out
+    return [c for c in out if not regex.fullmatch(cfg()["rows"]["furniture"], c)]
 
 
 def table_runs(doc: Document) -> list[tuple]:
@@ -563,9 +563,11 @@ def tables_of(doc: Document) -> list[tuple[str, Table]]:
     last, prev_end = None, 0
     for sec, end in table_runs(doc):
         if sec.type == "table_title":
+            captions = caption_lines(doc, sec.start, sec.end)
+            if not captions:
+                continue  # a page number between the pieces of one table
             if last != "title":  # captions are the titles printed together right before a table
                 titles = []
-            captions = caption_lines(doc, sec.start, sec.end)
             if last == "title" and titles and captions and not raw[prev_end:sec.start].count("\n") > 1:
                 titles[-1] += captions.pop(0)  # a caption wrapped over two title sections
             titles += captions
@@ -574,11 +576,16 @@ def tables_of(doc: Document) -> list[tuple[str, Table]]:
             last, prev_end = "title", sec.start + len(raw[sec.start:sec.end].rstrip())
         elif sec.type == "table":
             found = parse_block(raw, view, section_lines(doc, sec.start, end), titles, legends)
+            for t in found:
+                for rec in t.records:
+                    rec.table = sec.id
+            if found and out and last == "table" and found[0].headers == out[-1][1].headers:
+                out[-1][1].records += found.pop(0).records  # the same table after a page break
             out += [(sec.id, t) for t in found]
             if len(titles) > 1:
                 titles = titles[len(found):]
             last = "table"
-        elif sec.text.strip():
+        elif sec.text.strip() and not regex.fullmatch(cfg()["rows"]["furniture"], clean(raw[sec.start:sec.end])):
             last = sec.type
     return out
 
@@ -615,7 +622,6 @@ def make_tables():
         recover_units(doc, found)
         for sid, table in found:
             for rec in ordered(table):
-                rec.table = sid
                 if hasattr(rec, "_group_index"):
                     del rec._group_index
                 doc.records.append(rec)
