@@ -89,7 +89,7 @@ def _town_at(text: str, i: int) -> str | None:
 def _division_at(text: str, i: int) -> tuple[str, str] | None:
     """A division the gazetteer may not know (a new or renamed one): `青川市`, `岚溪县` -> (name, level)."""
     nations = "|".join(sorted(gazetteer.load().nations, key=len, reverse=True))
-    m = regex.compile(rf"(\p{{Han}}{{2,3}}?)(?:(?:{nations})+(自治州|自治县|自治旗)|(自治县|自治州|省|市|县|区|州|盟|旗))").match(text, i)
+    m = regex.compile(rf"(\p{{Han}}{{2,4}}?)(?:(?:{nations})+(自治州|自治县|自治旗)|(自治县|自治州|省|市|县|区|州|盟|旗))").match(text, i)
     if not m or m.group() in _cfg()["not_divisions"] or regex.search(r"[年月日度第全本各]", m.group(1)):
         return None
     level = {"省": "province", "县": "county", "自治县": "county", "区": "county", "旗": "county", "自治旗": "county"}
@@ -272,7 +272,9 @@ def full_name(doc: Document, name: str, named_units: bool | None = None, in_tabl
         return child[0] + (child[1] or printed)
     if _names_a_place(key, region) or not in_table:
         return printed
-    if not regex.match(cfg["needs_place"], key):
+    # a town's unit (凤山镇中心学校, 东关街道办事处) is a unit of the document's region
+    town = _town_at(key, 0)
+    if not regex.match(cfg["needs_place"], key) and not town:
         if key.endswith(tuple(cfg["suffixes"]["independent"])):
             return printed
         if named_units if named_units is not None else doc.work.get("units_named", False):

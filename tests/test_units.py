@@ -93,3 +93,13 @@ def test_gold_unit_full(sub):
             total += 1
             right += pred.get(g["unit"].replace(" ", "")) == (g.get("unit_full") or g["unit"])
     assert right >= 0.95 * total
+
+
+@pytest.mark.parametrize("issuer,unit,full", [
+    ("赛罕浩特市人民政府办公室", "东乌拉旗", "赛罕浩特市东乌拉旗"),
+    ("临海新区创建全国文明城市工作领导小组办公室", "东关街道办事处", "临海新区东关街道办事处"),
+    ("松岭市教育局", "凤山镇中心学校", "松岭市凤山镇中心学校"),
+    ("峒溪土家族苗族自治州创建国家卫生城市工作领导小组办公室", "凤岭县", "峒溪土家族苗族自治州凤岭县"),
+])
+def test_regions_the_gazetteer_does_not_know(issuer, unit, full):
+    assert units.full_name(doc_issued_by(issuer), unit) == full
