@@ -92,8 +92,9 @@ def rules() -> dict:
             r"(?:" + _alt(cues["first_person"]) + r")[^。；;！？]{0,%d}?(?P<m>%s)"
             % (cues["modal_reach"], _alt(cues["modal"]))),
         "not_modal": regex.compile(_alt(cues["not_modal"])),
-        "unit": regex.compile(r"(?:^|[，,：:])(?P<s>[^%s]{1,20}?)(?P<m>%s)"
-                              % (regex.escape(punct.replace("、", "")), _alt(cues["unit_modal"]))),
+        "unit": regex.compile(r"(?:^(?:%s)?|[，,：:])(?P<s>[^%s]{1,20}?)(?P<m>%s)"
+                              % (run["news_lead"].lstrip("^"), regex.escape(punct.replace("、", "")),
+                                 _alt(cues["unit_modal"]))),
         "unit_suffix": regex.compile(r"(?:" + _alt(cues["unit_suffix"]) + r")$"),
         "masked": regex.compile(cues["masked_unit"]),
         "subject_prefix": regex.compile(r"^(?:" + _alt(cues["subject_prefix"]) + ")+"),
@@ -115,6 +116,8 @@ def rules() -> dict:
         "directive_modal": regex.compile(_alt(exc["directive_modal"])),
         "self_criticism": regex.compile("|".join(exc["self_criticism"])),
         "cognition": regex.compile(_alt(exc["cognition"])),
+        "event": regex.compile(_alt(exc["event"])),
+        "byline_reach": cues["byline_reach"],
         "on_behalf": regex.compile(cues["on_behalf"]),
         "title_speaker": regex.compile(cues["title_speaker"]),
         "we_are": [regex.compile(p) for p in cues["we_are"]],
@@ -181,7 +184,8 @@ def find_cue(text: str) -> Cue | None:
     A unit named after a report verb commits itself (`冯志刚表示，市政府将…`)."""
     r = rules()
     units = [Cue(m["m"], "unit", subj, m.start("m")) for m in r["unit"].finditer(text)
-             if _is_modal(text, m.start("m")) and (subj := _subject(m["s"]))]
+             if _is_modal(text, m.start("m")) and not r["event"].match(text, m.end("m"))
+             and (subj := _subject(m["s"]))]
     for m in r["report"].finditer(text):
         if r["first_person_head"].match(m["s"]) or not _is_modal(text, m.start("m")):
             continue
@@ -292,7 +296,9 @@ def paragraphs_of(doc: Document, section: Section) -> list[tuple[int, int]]:
 def read_speech(doc: Document, section: Section, view: str) -> list[tuple[Sentence, Cue | str, str | None]]:
     """(sentence, cue or the pledge's opening trigger, speaker) of a pledge speech."""
     found, opened = [], None
-    own = section.speaker or speaks_for(view, section.start, section.end, doc.title)
+    own = (section.speaker or speaks_for(view, section.start, section.end, doc.title)
+           or doc.work.get("speech_speaker") or speaks_for(view, 0, len(view), doc.title))
+    doc.work["speech_speaker"] = own  # a speech cut by page furniture goes on in a later section
     for a, b in paragraphs_of(doc, section):
         for s in split_sentences(view, a, b):
             cue = find_cue(s.text)
@@ -318,6 +324,10 @@ def speaks_for(view: str, start: int, end: int, title: str | None = None) -> str
     if m and r["unit_suffix"].search(m["u"]):
         return m["u"]
     text = compact(view, start, end).text
+    for line in view[start:min(end, start + r["byline_reach"])].splitlines():
+        unit, person = split_person(compact(line).text)
+        if unit and person:
+            return unit
     m = r["on_behalf"].search(text)
     if m:
         unit = r["joiners"].split(m["u"])[0]

@@ -289,3 +289,19 @@ def test_a_units_plan_inside_a_quotation_is_that_units():
 ])
 def test_a_speech_names_itself_as_we(text, unit):
     assert {c.speaker for c in speech(text, speaker=None)} == {unit}
+
+
+def test_a_byline_names_the_speaker_and_一要_is_a_numbered_lead():
+    text = "在推进会上的表态发言\n石楼县县长　韩志刚\n\n我们将抓好三个方面工作。\n一要提高站位抓认识。把营商环境作为一把手工程。\n"
+    found = speech(text, speaker=None)
+    assert [(c.speaker, c.text) for c in found] == [
+        ("石楼县", "我们将抓好三个方面工作。"), ("石楼县", "一要提高站位抓认识。把营商环境作为一把手工程。")]
+
+
+@pytest.mark.parametrize("text, subject", [
+    ("（二）区督查组将于11月中旬开展回头看。", "区督查组"),
+    ("秋分前后我市将迎来明显降温。", None),
+])
+def test_numbered_plans_count_and_weather_does_not(text, subject):
+    cue = find_cue(text)
+    assert (cue.subject if cue else None) == subject
