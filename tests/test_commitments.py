@@ -292,10 +292,10 @@ def test_a_speech_names_itself_as_we(text, unit):
 
 
 def test_a_byline_names_the_speaker_and_一要_is_a_numbered_lead():
-    text = "在推进会上的表态发言\n石楼县县长　韩志刚\n\n我们将抓好三个方面工作。\n一要提高站位抓认识。把营商环境作为一把手工程。\n"
+    text = "在推进会上的表态发言\n石楼县县长　韩志刚\n\n我们将抓好三个方面工作。\n一要提高站位抓认识。把营商环境作为一把手工程来抓。\n"
     found = speech(text, speaker=None)
     assert [(c.speaker, c.text) for c in found] == [
-        ("石楼县", "我们将抓好三个方面工作。"), ("石楼县", "一要提高站位抓认识。把营商环境作为一把手工程。")]
+        ("石楼县", "我们将抓好三个方面工作。"), ("石楼县", "一要提高站位抓认识。把营商环境作为一把手工程来抓。")]
 
 
 @pytest.mark.parametrize("text, subject", [
