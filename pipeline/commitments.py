@@ -297,8 +297,8 @@ def read_speech(doc: Document, section: Section, view: str) -> list[tuple[Senten
     """(sentence, cue or the pledge's opening trigger, speaker) of a pledge speech."""
     found, opened = [], None
     own = (section.speaker or speaks_for(view, section.start, section.end, doc.title)
-           or doc.work.get("speech_speaker") or speaks_for(view, 0, len(view), doc.title))
-    doc.work["speech_speaker"] = own  # a speech cut by page furniture goes on in a later section
+           or doc.work.get("commitment_speaker") or speaks_for(view, 0, len(view), doc.title))
+    doc.work["commitment_speaker"] = own  # a speech cut by page furniture goes on in a later section
     for a, b in paragraphs_of(doc, section):
         for s in split_sentences(view, a, b):
             cue = find_cue(s.text)
