@@ -124,7 +124,7 @@ def rules() -> dict:
         "joiners": regex.compile(_alt(cues["speaker_joiners"])),
         "governing": regex.compile(r"(?:" + _alt(cues["governing_bodies"]) + ")$"),
         "leader_speech": cues["leader_speech"],
-        "pledge_speech": cues["pledge_speech"],
+        "pledge_title": cues["pledge_title"],
         "action": regex.compile(_alt(run["action"])),
         "numbered": regex.compile(run["numbered_lead"]),
         "news_lead": regex.compile(run["news_lead"]),
@@ -348,7 +348,7 @@ def _first_person(text: str) -> str | None:
 def is_leader_speech(doc: Document) -> bool:
     """Titled as a leader's speech (讲话) and not as a pledge (表态发言)."""
     r, title = rules(), doc.title or ""
-    return any(w in title for w in r["leader_speech"]) and not any(w in title for w in r["pledge_speech"])
+    return any(w in title for w in r["leader_speech"]) and not any(w in title for w in r["pledge_title"])
 
 
 def read_news(doc: Document, section: Section, view: str) -> list[tuple[Sentence, Cue | str, str | None]]:
