@@ -231,11 +231,13 @@ def scan_lines(doc: Document, lines: list[Line], col: Collector, base_group: str
             body = BULLET.sub("", text)
             if body != text:  # a bulleted item opens with the unit
                 name = regex.match(r"[^，,。:：;；\s]+", body)
-                if name:
+                if name:  # `4.柳河镇、槐树镇：…` names one unit or several
                     a = view.index(name.group(0), lead)
-                    position += 1
-                    col.add(span(raw, a, a + len(name.group(0))), group(), grade=verdict,
-                            rank=position if ranked else None)
+                    found = split_items(raw, view, a, a + len(name.group(0)))
+                    for i, it in enumerate(found):
+                        position += 1
+                        col.add(it, group(), grade=verdict, rank=position if ranked else None,
+                                prefix_of=found[0].text if i else None)
                 continue
             if unit_like(clean(raw[ln.start:ln.end])):
                 position += 1
@@ -263,6 +265,13 @@ def prose_paragraphs(doc: Document, left: list[tuple], col: Collector, speaker: 
         last = i if i is not None else last
     for run in runs:
         prose(doc, run[0][0].start, run[-1][0].end, col, run[0][1], speaker)
+
+
+def head(x: Span, n: int) -> Span:
+    """The first n characters of a span's display text, with the raw span they cover."""
+    if n >= len(x.text):
+        return x
+    return Span(x.text[:n], x.start, x.start + n + (x.end - x.start - len(x.text)))
 
 
 def speaker_span(raw: str, speaker: str, s: int, e: int) -> Span:
@@ -295,6 +304,28 @@ def prose(doc: Document, a: int, b: int, col: Collector, group: str | None, spea
     def all_units(spans: list[Span]) -> bool:
         return bool(spans) and all(unit_like(strip_spliced(x.text, col.title)) and len(x.text) <= cfg()["max_unit"]
                                    for x in spans)
+
+    def subject(i: int, j: int) -> list[Span]:
+        """The units a clause opens with, the last one cut where its description starts."""
+        found = items(i, j)
+        if not found:
+            return []
+        cut = regex.search(cfg()["predicate"], found[-1].text[2:])
+        if cut:
+            found[-1] = head(found[-1], 2 + cut.start())
+        suffixes = tuple(cfg()["unit_suffixes"])
+        if all(x.text.endswith(suffixes) and unit_like(strip_spliced(x.text, col.title)) for x in found):
+            return found
+        return []
+
+    def scored_items(found: list[Span]) -> tuple[list[Span], list[float | None]]:
+        """`临江区以93.6分`: the unit and its score."""
+        spans, scores = [], []
+        for x in found:
+            m = regex.fullmatch(r"(.{2,}?)以(\d+(?:\.\d+)?)分", x.text)
+            spans.append(head(x, len(m.group(1))) if m else x)
+            scores.append(float(m.group(2)) if m else None)
+        return spans, scores
 
     # inline scores: A88.31分、B88.01分…
     runs, run = [], []
@@ -353,6 +384,9 @@ def prose(doc: Document, a: int, b: int, col: Collector, group: str | None, spea
                     named=False)  # 我镇…排名末位: the speaker
             continue
         found = items(cl.start(), pre_end)
+        if not found and ci > 0:  # `A、B得分低于85分，排名后两位`: the subject is the clause before
+            found = subject(clauses[ci - 1].start(), clauses[ci - 1].end())
+        found, scores = scored_items(found)
         if not all_units(found):
             continue
         grade = None
@@ -360,7 +394,23 @@ def prose(doc: Document, a: int, b: int, col: Collector, group: str | None, spea
             g = regex.search(cfg()["consequence"], t[clauses[ci + 1].start():clauses[ci + 1].end()])
             if g:
                 grade = g.group(1)
-        col.items(found, t[m.start():m.end()], grade=grade, spliced=True)
+        verdict = t[m.start():m.end()]
+        places = [to_int(x) for x in regex.findall(r"第([一二三四五六七八九十百\d]+)", verdict)]
+        ranks = places if len(places) == len(found) else [None] * len(found)
+        first = strip_spliced(found[0].text, col.title)
+        for i, it in enumerate(found):
+            col.add(it, verdict, grade=grade, rank=ranks[i], score=scores[i], prefix_of=first if i else None,
+                    spliced=True)
+    # a verdict closing a sentence about what the units did: A、B台账规范，…，予以通报表扬
+    for sent in regex.finditer(r"[^。！？!?]+", t):
+        v = regex.search(cfg()["sentence_verdict"], sent.group())
+        if not v:
+            continue
+        for cl in CLAUSE.finditer(t, sent.start(), sent.end()):
+            found = subject(cl.start(), cl.end())
+            if found:
+                col.items(found, None, grade=v.group(1), spliced=True)
+                break
 
 
 def same_unit(a: str, b: str) -> bool:

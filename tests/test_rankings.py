@@ -144,3 +144,21 @@ def test_a_speaker_ranking_itself():
     doc.sections = [Section("s1", "pledge_speech", 0, len(raw), speaker="和平镇")]
     doc = stages["rankings"](doc)
     assert [(r.unit, r.rank) for r in doc.records] == [("和平镇", 14)]
+
+
+def test_places_scores_and_verdicts_of_each_unit_in_a_news_sentence():
+    text = ("测评结果显示，临江区以93.6分排名第一，城南区、高新区分列第二、第三名。"
+            "西山区、北塔区得分低于85分，排名后两位，被市文明办亮出“黄牌”。两个区排名靠后。")
+    assert [(r.unit, r.score, r.rank, r.grade) for r in ranked(text, "news")] == [
+        ("临江区", 93.6, 1, None), ("城南区", None, 2, None), ("高新区", None, 3, None),
+        ("西山区", None, None, "黄牌"), ("北塔区", None, None, "黄牌")]
+
+
+def test_a_verdict_closing_a_sentence_about_what_the_units_did():
+    text = "同时，督查中发现，红岩镇、县应急管理局隐患排查治理台账规范，整改闭环及时，予以通报表扬。"
+    assert [(r.unit, r.grade) for r in ranked(text)] == [("红岩镇", "通报表扬"), ("县应急管理局", "通报表扬")]
+
+
+def test_a_bulleted_item_naming_several_units():
+    text = "（二）一般\n\n3.凤鸣街道：背街小巷仍有占道经营问题，评为一般。\n\n4.柳河镇、槐树镇：日常巡查流于形式，均评为一般。\n"
+    assert [(r.unit, r.grade) for r in ranked(text)] == [("凤鸣街道", "一般"), ("柳河镇", "一般"), ("槐树镇", "一般")]
