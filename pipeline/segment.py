@@ -118,6 +118,7 @@ def _unit(raw: str, view: str, a: int, b: int) -> Unit:
 NUM = regex.compile(r"^[-+]?\d+(\.\d+)?%?$")
 SENTENCE = regex.compile(r"[。！？!?；;]")
 HAN = regex.compile(r"\p{Han}")
+HAN_ONLY = regex.compile(r"^\p{Han}+$")
 WORDISH = regex.compile(r"[\p{Han}\w]")
 BARE_ATTACHMENT = regex.compile(r"^附(件|表)\d*$")
 NUMBERED_HEADING = regex.compile(r"^[一二三四五六七八九十]+[、.]")
@@ -482,18 +483,32 @@ def speech_speaker(doc: Document, units: list[Unit]) -> str | None:
     """The unit a standalone speech speaks for: named in its title when the title
     names a unit (`和平镇在…会议上的表态发言`), else the unit it calls 我们."""
     c = cues()["speech"]
-    for u in units[:4]:
+    for u in units[:5]:
         if u.label:
             continue
-        m = c["title_speaker"].search(u.text)
+        m = c["title_speaker"].search(u.text) or c["speaker_line"].search(u.text)
         if m and org_ending().search(m.group("speaker")):
             return m.group("speaker")
     m = c["self_reference"].search(doc.work["view"])
     return m.group("speaker") if m else None
 
 
+def mark_teasers(units: list[Unit]) -> None:
+    """Lines under a 相关阅读 label are teasers for other articles."""
+    labels = cues()["newspaper"]["teaser_labels"]
+    active = False
+    for u in units:
+        if labels.search(u.text):
+            active = True
+        elif active and not u.label and len(u.text) <= 60 and u.n_lines == 1:
+            u.props.add("teaser")
+        elif active and u.label not in ("other",):
+            active = False
+
+
 def label_newspaper(units: list[Unit]) -> None:
     label_attachments(units)
+    mark_teasers(units)
     max_len = cues()["newspaper"]["max_headline_len"]
     article, heading = 0, None
     n = len(units)
@@ -504,12 +519,20 @@ def label_newspaper(units: list[Unit]) -> None:
             u.article = article if u.label in ("table", "table_title", "table_note", "attachment_list") else u.article
             i += 1
             continue
+        if u.label is None and "teaser" in u.props:
+            article += 1
+            u.label, u.article, u.heading, u.new = "unrelated_news", article, u.flat, True
+            i += 1
+            continue
         nxt = next((v for v in units[i + 1:] if v.label not in ("other", "masthead", "caption")), None)
         if _headline(u, max_len) and nxt is not None and not nxt.label:
             block = [u]
-            if _headline(nxt, max_len) and units.index(nxt) + 1 < n and u.text.count("、") <= 1:
-                after = next((v for v in units[units.index(nxt) + 1:] if v.label not in ("other", "caption")), None)
-                if after is not None and (not _headline(after, max_len) or "lead" in after.props):
+            column = bool(cues()["newspaper"]["column_labels"].search(u.text))
+            if column or _headline(nxt, max_len) and units.index(nxt) + 1 < n and u.text.count("、") <= 1:
+                after = next((v for v in units[units.index(nxt) + 1:]
+                              if v.label not in ("other", "caption", "byline")), None)
+                if column or after is not None and (not _headline(after, max_len) or "lead" in after.props
+                                                    or _author_line(after)):
                     block.append(nxt)
             article += 1
             heading = block[-1].flat
@@ -517,9 +540,17 @@ def label_newspaper(units: list[Unit]) -> None:
                 b.label, b.article, b.heading = "news", article, heading
             u.new = True
             i = units.index(block[-1]) + 1
+            if i < n and not units[i].label and _author_line(units[i]):
+                units[i].label, units[i].new = "byline", True  # the author's name under a headline
+                i += 1
             continue
         u.label, u.article, u.heading, u.new = "news", article, heading, True
         i += 1
+
+
+def _author_line(u: Unit) -> bool:
+    """A bare personal name printed under a headline (a column's author)."""
+    return u.n_lines == 1 and 2 <= len(u.text) <= 4 and bool(HAN_ONLY.match(u.text)) and not u.props & {"org", "title"}
 
 
 def _headline(u: Unit, max_len: int) -> bool:

@@ -155,3 +155,23 @@ def test_a_text_of_no_known_kind_is_not_taken_for_a_speech():
     doc = seg("今日天气晴好\n\n今天全市天气晴朗，气温适宜，市民纷纷外出踏青游玩，公园里游人如织。\n")
     assert doc.genre == "other"
     assert "pledge_speech" not in {s.type for s in doc.sections}
+
+
+def test_pdf_page_footers_and_column_labels_and_teasers():
+    text = ("云川日报\n\n文明交通测评结果公布\n\n本报记者 邓晓峰\n\n"
+            "9月19日，市文明办发布文明交通测评结果，两个区排名靠后被约谈整改。\n\n— 2 —\n\n"
+            "短评\n“黄牌”是警示更是鞭策\n许晴\n\n文明交通测评排名，考的是作风，各区要把测评问题当作整改清单。\n\n"
+            "相关阅读\n· 我区启动冬季供暖设施安全检查\n· 区市场监管局开展月饼质量抽检\n")
+    doc = seg(text)
+    kinds = {text[s.start:s.end].strip()[:6]: s.type for s in doc.sections}
+    assert kinds["本报记者 邓"] == "byline"
+    assert kinds["— 2 —"] == "other"
+    assert kinds["短评\n“黄牌"] == "news"
+    assert kinds["许晴"] == "byline"
+    assert kinds["相关阅读"] == "other"
+    assert kinds["· 我区启动"] == kinds["· 区市场监"] == "unrelated_news"
+
+
+def test_a_speech_speaker_named_on_the_line_under_the_title():
+    doc = seg("在全县创建工作推进会上的表态发言\n石楼县县长 韩志刚\n\n一要提高认识抓落实。我们将全力整改。\n")
+    assert {s.speaker for s in doc.sections if s.type == "pledge_speech"} == {"石楼县"}
