@@ -153,6 +153,8 @@ class Collector:
                                    marks=[], notes=[], start=start, end=s.end))
 
     def items(self, items: list[Span], group, grade=None, spliced=False) -> None:
+        if not items:
+            return
         first = strip_spliced(items[0].text, self.title) if spliced else items[0].text
         for i, it in enumerate(items):
             self.add(it, group, grade=grade, prefix_of=first if i else None, spliced=spliced)
