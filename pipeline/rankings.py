@@ -177,6 +177,13 @@ def heading_core(text: str) -> str:
     return regex.sub(r"[(（][^)）]*[)）]", "", text).strip()
 
 
+def stated_count(doc: Document, sid: str, group: str | None, heading: str, ln: Line) -> None:
+    """A heading's own count (`一、先进单位（4个）`), for the checks stage to compare."""
+    stated = regex.search(config.load("tables")["checks"]["heading_count"], heading)
+    if stated:
+        doc.work.setdefault("stated_counts", []).append((sid, group, int(stated.group(1)), ln.start, ln.end))
+
+
 def scan_lines(doc: Document, lines: list[Line], col: Collector, base_group: str | None) -> list[tuple]:
     """Read list structures line by line; return the (line, group) pairs left to running text."""
     raw, view = doc.raw, doc.work["view"]
@@ -207,7 +214,8 @@ def scan_lines(doc: Document, lines: list[Line], col: Collector, base_group: str
         h = HEADING.match(text)
         if h and not SCORED.search(text):
             label = h.group("label").strip()
-            v = verdict_of(label)
+            core = heading_core(label)
+            v = verdict_of(core if len(core) <= 12 else label)
             rest_at = lead + h.start("rest")
             if v is not None or is_ranking_intro(label):
                 if h.group("rest"):
@@ -215,6 +223,7 @@ def scan_lines(doc: Document, lines: list[Line], col: Collector, base_group: str
                     verdict, listing = None, False
                 else:
                     verdict, listing, ranked, position = v, True, is_ranking_intro(label), 0
+                stated_count(doc, col.sid, group(), label, ln)
                 continue
             if not h.group("rest") and len(label) <= 12:
                 group_label, verdict, listing = label, None, False
@@ -224,10 +233,7 @@ def scan_lines(doc: Document, lines: list[Line], col: Collector, base_group: str
             v = verdict_of(heading_core(text)) if is_verdict_heading(text) else None
             if v is not None:  # 一、先进单位（4个） heads a list of units
                 verdict, listing, ranked, position = v, True, is_ranking_intro(text), 0
-                stated = regex.search(config.load("tables")["checks"]["heading_count"], text)
-                if stated:
-                    doc.work.setdefault("stated_counts", []).append(
-                        (col.sid, base_group, int(stated.group(1)), ln.start, ln.end))
+                stated_count(doc, col.sid, group(), text, ln)
             continue
         if listing:
             body = BULLET.sub("", text)

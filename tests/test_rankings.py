@@ -162,3 +162,9 @@ def test_a_verdict_closing_a_sentence_about_what_the_units_did():
 def test_a_bulleted_item_naming_several_units():
     text = "（二）一般\n\n3.凤鸣街道：背街小巷仍有占道经营问题，评为一般。\n\n4.柳河镇、槐树镇：日常巡查流于形式，均评为一般。\n"
     assert [(r.unit, r.grade) for r in ranked(text)] == [("凤鸣街道", "一般"), ("柳河镇", "一般"), ("槐树镇", "一般")]
+
+
+def test_a_verdict_heading_with_its_count_in_brackets():
+    recs = ranked("一等奖(3个):安平县、溪口区、云台县\n二等奖（2个）：\n桐南区\n石门县\n")
+    assert [(r.unit, r.grade) for r in recs] == [("安平县", "一等奖"), ("溪口区", "一等奖"), ("云台县", "一等奖"),
+                                                 ("桐南区", "二等奖"), ("石门县", "二等奖")]
