@@ -76,10 +76,12 @@ def make_hostile_folder(root: Path) -> dict[str, str | None]:
     expected[docx.name] = "binary"
     put("nul_bytes.txt", text[:200].encode("utf-8") + b"\x00\x00\x00" + text[200:400].encode("utf-8"), "binary")
     put("control_bytes.txt", bytes(range(1, 9)) * 40 + "考核结果".encode("utf-8"), "binary")
-    put("five_mb_line.txt", ("考核结果" * 420_000).encode("utf-8"), "too_large")  # 5 MB, 1.7 M characters
-    with open(root / "sparse_25mb.txt", "wb") as fh:  # over max_bytes; sparse, so cheap
-        fh.truncate(25_000_000)
-    expected["sparse_25mb.txt"] = "too_large"
+    put("five_mb_line.txt", ("考核结果" * 420_000).encode("utf-8"), "too_large")  # 5 MB, over max_bytes
+    # 1 MB, under max_bytes, with a third line of 350,000 characters: over max_line_length
+    put("long_line.txt", ("通报\n\n" + "考核结果。" * 70_000).encode("utf-8"), "too_large")
+    with open(root / "sparse_200mb.txt", "wb") as fh:  # over max_bytes; sparse, so cheap
+        fh.truncate(200_000_000)
+    expected["sparse_200mb.txt"] = "too_large"
     put("table_cut_mid_row.txt", _table_cut_mid_row(text).encode("utf-8"), None)
     put("cut_mid_character.txt", (text.rstrip("\n") + "旗").encode("utf-8")[:-1], None)  # half a 旗
     put("no_chinese.txt", b"Quarterly results\n\nUnit\tScore\tRank\nNorth\t93.8\t1\nSouth\t90.1\t2\n", None)
@@ -172,8 +174,10 @@ def test_messages_say_what_is_wrong(hostile_run):
     assert "PDF" in errs["report.pdf.txt"]["message"]
     assert "ZIP" in errs["word.docx.txt"]["message"]
     assert "NUL" in errs["nul_bytes.txt"]["message"]
-    assert "line 1 " in errs["five_mb_line.txt"]["message"] and "--max-line-length" in errs["five_mb_line.txt"]["message"]
-    assert "--max-bytes" in errs["sparse_25mb.txt"]["message"]
+    assert "--max-bytes" in errs["five_mb_line.txt"]["message"]
+    assert "line 3 " in errs["long_line.txt"]["message"] and "350,000 characters" in errs["long_line.txt"]["message"]
+    assert "--max-line-length" in errs["long_line.txt"]["message"]
+    assert "200.0 MB" in errs["sparse_200mb.txt"]["message"] and "--max-bytes" in errs["sparse_200mb.txt"]["message"]
     assert "loops" in errs["loop.txt"]["message"]
     assert "broken symbolic link" in errs["dangling.txt"]["message"]
     assert "not a regular file" in errs["fifo.txt"]["message"]
