@@ -306,3 +306,13 @@ def test_a_byline_names_the_speaker_and_一要_is_a_numbered_lead():
 def test_numbered_plans_count_and_weather_does_not(text, subject):
     cue = find_cue(text)
     assert (cue.subject if cue else None) == subject
+
+
+@needs_shared
+@pytest.mark.parametrize("name, sub", [("000", "gold"), ("w01", "web/gold"), ("w05", "web/gold"),
+                                       ("w07", "web/gold"), ("w08", "web/gold")])
+def test_real_documents_without_pledges_give_none(name, sub):
+    gold, path = gold_of(name, sub)
+    assert gold["commitments"] == []
+    doc, raw = processed(path)
+    assert doc["commitments"] == []
