@@ -156,7 +156,7 @@ def add_dates(doc: Document, found: Mentions, view: str) -> None:
 def find_entities(doc: Document) -> Document:
     view = doc.work.get("view") or fold(doc.raw)
     found = Mentions(doc)
-    for start, end in persons.find(view, doc.work["lines"]):
+    for start, end in persons.find(view, doc.work["lines"], bylines=doc.genre == "newspaper"):
         found.add("PERSON", start, end, regex.sub(r"\s+", "", view[start:end]))
     add_units(doc, found, view)
     add_numbers_and_titles(found, view)

@@ -32,6 +32,7 @@ class Cues:
     labels: tuple[str, ...]
     not_names: frozenset[str]
     sure: frozenset[str]
+    place_ends: tuple[str, ...]
 
 
 @functools.lru_cache(maxsize=1)
@@ -41,7 +42,7 @@ def cues() -> Cues:
     return Cues(frozenset(regex.sub(r"\s", "", cfg["surnames"])), by_len(cfg["compound_surnames"]),
                 by_len(cfg["titles"]), by_len(cfg["after_name"]), by_len(cfg["before_words"]),
                 by_len(cfg["credit_labels"] + cfg["sure_labels"]), frozenset(cfg["not_names"]),
-                frozenset(cfg["sure_labels"]))
+                frozenset(cfg["sure_labels"]), tuple(config.load("units")["suffixes"]["org"]))
 
 
 def is_name(word: str) -> bool:
@@ -120,12 +121,31 @@ def official_names(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def find(view: str, lines) -> list[tuple[int, int]]:
-    """Raw spans of every person mention in the document."""
+def byline_name(line: str, previous: str) -> tuple[int, int] | None:
+    """A name alone on its line under a heading (a commentary's author: `短评` / title / `许晴`)."""
+    m = regex.fullmatch(r"\s*(\p{Han}{2,4})\s*", line)
+    prev = previous.strip()
+    if not m or not is_name(m.group(1)) or m.group(1).endswith(cues().place_ends):
+        return None
+    if not prev or regex.search(r"[。，,；;：:]", prev) or len(prev) > 40:
+        return None
+    return m.span(1)
+
+
+def find(view: str, lines, bylines: bool = False) -> list[tuple[int, int]]:
+    """Raw spans of every person mention in the document (`bylines`: a news page, where a
+    name alone under a heading is its author)."""
     found: set[tuple[int, int]] = set()
+    previous = ""
     for ln in lines:
-        for a, b in credit_names(view[ln.start:ln.end]):
+        text = view[ln.start:ln.end]
+        for a, b in credit_names(text):
             found.add((ln.start + a, ln.start + b))
+        span = byline_name(text, previous) if bylines else None
+        if span:
+            found.add((ln.start + span[0], ln.start + span[1]))
+        if text.strip():
+            previous = text
     flat = compact(view)
     for a, b in official_names(flat.text):
         found.add(flat.span(a, b))

@@ -157,9 +157,13 @@ def region_from_text(view: str) -> Region:
     # one passing mention is no evidence: a place must be named at least twice
     votes = {c: v for c, v in votes.items() if v >= 2}
     cities = {c: v for c, v in votes.items() if gaz.by_code[c].level == "city"}
+    # a local paper's own place beats a county the gazetteer knows elsewhere (西山区)
+    paper = own_paper(view) if not cities else Region()
+    if paper:
+        return paper
     pool = cities or {c: v for c, v in votes.items() if gaz.by_code[c].level == "county"}
     if not pool:
-        return own_paper(view)
+        return Region()
     best = gaz.by_code[max(pool, key=pool.get)]
     return Region([Place(best.name, best.level, best)], gaz.province_of(best))
 
@@ -208,8 +212,14 @@ def _names_a_place(name: str, region: Region) -> bool:
             return True
     if region.province and region.province.short in name:
         return True
-    if gaz.match_at(name, 0):
-        return True
+    div = gaz.match_at(name, 0)
+    if div is not None:
+        if div.level != "county":
+            return True
+        # a county elsewhere: a foreign place if the document's city is known (its own
+        # counties were handled before), else a homonym of one of its own (桐江市's 凤城市)
+        city = next((p for p in region.chain if p.level == "city"), None)
+        return city is None or city.div is not None
     return any(name.startswith(s) for s in gaz.by_short if len(s) >= 2 and
                any(d.level != "county" for d in gaz.by_short[s]))
 

@@ -116,3 +116,14 @@ def test_tongbao_beats_the_jieba_baseline_clearly():
     result = bench.evaluate(SHARED / "gold", SHARED / "corpus")
     for kind in ("person", "org"):
         assert result[f"tongbao/{kind}"]["f1"] >= result[f"jieba/{kind}"]["f1"] + 0.3
+
+
+def test_a_commentary_author_alone_under_its_heading_and_a_labelled_author():
+    doc = Pipeline().process_text(
+        "云川日报\n2024年9月20日 星期五\n\n我市公布8月份测评结果\n\n本报记者 邓晓峰\n\n"
+        "9月19日，市文明办发布8月份全市测评结果，两个区排名靠后被亮黄牌，要求限期整改。\n\n"
+        "短评\n“黄牌”是警示更是鞭策\n许晴\n\n文明交通测评排名，排的是名次，考的是作风，各区要把问题当作清单。\n\n"
+        "作者：周敏\n")
+    names = {e.text for e in of_type(doc, "PERSON")}
+    assert {"邓晓峰", "许晴", "周敏"} <= names
+    assert "短评" not in names

@@ -103,3 +103,15 @@ def test_gold_unit_full(sub):
 ])
 def test_regions_the_gazetteer_does_not_know(issuer, unit, full):
     assert units.full_name(doc_issued_by(issuer), unit) == full
+
+
+def test_a_county_name_known_elsewhere_is_the_documents_own_when_its_city_is_unknown():
+    assert units.full_name(doc_issued_by("桐江市人民政府"), "凤城市") == "桐江市凤城市"
+    # a known city: a county of another city is a foreign place, kept as printed
+    assert units.full_name(doc_issued_by("衡阳市财政局"), "凤城市") == "凤城市"
+
+
+def test_a_local_paper_beats_a_homonym_district():
+    text = "云川日报\n2024年9月20日 星期五\n我市公布测评结果\n西山区、临江区排名靠后。西山区有关负责人表示整改。\n"
+    doc = doc_issued_by(text=text)
+    assert units.full_name(doc, "临江区") == "云川市临江区"
