@@ -105,8 +105,9 @@ def test_each_kind_of_sample_is_present():
 @pytest.mark.parametrize("gold_path", gold_files(), ids=lambda p: p.stem)
 def test_gold_is_well_formed(gold_path):
     """The annotation keeps the conventions of the gold README: every key, known section
-    types, anchors of at least 8 characters found in reading order, and every title, unit,
-    commitment and person present in the raw text (whitespace ignored)."""
+    types, anchors found in reading order (and, in the samples written here, at least 8
+    characters long), and every title, unit, commitment and person present in the raw text
+    (whitespace ignored)."""
     gold, raw = load_gold(gold_path)
     assert list(gold) == GOLD_KEYS
     assert gold["source"] == gold_path.stem + ".txt"
@@ -115,7 +116,8 @@ def test_gold_is_well_formed(gold_path):
     pos = 0
     for section in gold["sections"]:
         assert section["type"] in SECTION_TYPES
-        assert len(section["anchor"]) >= 8, section["anchor"]
+        if kind_of(raw_of(gold_path)) in FLOORS:
+            assert len(section["anchor"]) >= 8, f"anchor shorter than 8: {section['anchor']!r}"
         at = raw.find(section["anchor"], pos)
         assert at >= 0, f"anchor not found after {pos}: {section['anchor']!r}"
         pos = at + 1
