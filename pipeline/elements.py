@@ -331,9 +331,9 @@ class Reader:
                 found = dates.find(m["value"])
                 if found and found[0].norm and len(found[0].norm) == 10:
                     return found[0].norm
-            if "星期" in ln.flat:
+            if "星期" in ln.flat:  # the paper's date line: `2024年5月10日 星期五`, `5月20日 星期一 A2 要闻`
                 found = dates.find(ln.text)
-                if found and found[0].kind in ("date", "iso"):
+                if found and found[0].kind in ("date", "iso", "monthday"):
                     return found[0].norm
             if self.is_body(ln):
                 break

@@ -174,7 +174,8 @@ def own_paper(view: str) -> Region:
     if not m:
         return Region()
     for word, level in (("市", "city"), ("县", "county"), ("区", "county")):
-        if f"我{word}" in view or f"全{word}" in view:
+        # the paper speaks of its place as 我市 / 全市, or names its bodies by the level word (市城管委)
+        if regex.search(rf"[我全本]{word}|(?<!\p{{Han}}){word}\p{{Han}}{{1,6}}?(?:委|局|办)|[,，。、]{word}\p{{Han}}{{1,6}}?(?:委|局|办)", view):
             return Region([Place(m.group(1) + word, level)])
     return Region()
 

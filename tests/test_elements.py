@@ -117,3 +117,12 @@ def test_seo_junk_is_kept_out_of_the_title(pipeline):
     assert doc.genre == "newspaper"
     assert doc.title == "白鹭县通报4月份城乡环境卫生考评结果"
     assert doc.date == "2024-05-06"
+
+
+def test_a_papers_date_line_without_a_year(pipeline):
+    doc = pipeline.process_text(
+        "青川晚报\n\n5月20日 星期一 A2 要闻\n\n三个街道因城管考评排名靠后被约谈\n\n"
+        "本报讯(记者 韩雪)5月18日,市城管委召开城市管理工作月度讲评会,通报4月份考评结果,并对排名后三位的街道进行约谈。\n")
+    assert doc.genre == "newspaper"
+    assert doc.date == "--05-20"          # the story's 5月18日 is not the page's date
+    assert doc.title == "三个街道因城管考评排名靠后被约谈"
