@@ -24,17 +24,25 @@ from .registry import register
 from .tables import Table
 
 
-def rankings_of(records: list[Record]) -> list[list[Record]]:
-    """Records ranked together: one table group, split where the ranks restart at the top."""
+def rankings_of(records: list[Record], tables: list[tuple[str, Table]]) -> list[list[Record]]:
+    """Records ranked together: one table's group (a table cut into several sections stays
+    one), or one ranking outside tables; split where the ranks start again at the top."""
+    in_tables = {id(r) for _, t in tables for r in t.records}
     groups: dict[tuple, list[Record]] = {}
+    for i, (_, t) in enumerate(tables):
+        for r in t.records:
+            groups.setdefault(("table", i, r.group), []).append(r)
     for r in records:
-        if r.rank is not None:
+        if id(r) not in in_tables:
             groups.setdefault((r.table, r.group), []).append(r)
     runs = []
     for recs in groups.values():
+        recs = [r for r in recs if r.rank is not None]
+        if not recs:
+            continue
         run = [recs[0]]
         for r in recs[1:]:
-            if r.rank < run[-1].rank:
+            if r.rank <= run[0].rank < run[-1].rank:  # the ranks start again (another zone)
                 runs.append(run)
                 run = []
             run.append(r)
@@ -42,8 +50,8 @@ def rankings_of(records: list[Record]) -> list[list[Record]]:
     return runs
 
 
-def check_ranks(doc: Document) -> None:
-    for run in rankings_of(doc.records):
+def check_ranks(doc: Document, tables: list[tuple[str, Table]]) -> None:
+    for run in rankings_of(doc.records, tables):
         for a, b in combinations([r for r in run if r.score is not None], 2):
             if a.rank == b.rank and a.score != b.score:
                 doc.flag("rank_inconsistent", f"{a.unit} and {b.unit} share rank {a.rank} with different "
@@ -88,12 +96,11 @@ def check_counts(doc: Document, tables: list[tuple[str, Table]]) -> None:
     # totals naming the kind of unit: 对辖区6个街道…考评 against the rows of that kind
     for m in regex.finditer(settings["unit_total"], text.text):
         stated, noun = int(m.group(1)), m.group("noun")
-        for _, table in tables:
-            kind = [r for r in table.records if r.unit.endswith(noun) or r.unit.endswith(noun[-1])]
-            if len(kind) >= max(2, len(table.records) // 2) and stated != len(kind) and \
-                    len(kind) == len(table.records):
-                a, b = text.span(m.start(), m.end())
-                doc.flag("count_mismatch", f"the text states {stated} {noun}, the table has {len(kind)} rows", a, b)
+        kinds = [len(t.records) for _, t in tables
+                 if len(t.records) >= 2 and all(r.unit.endswith((noun, noun[-1])) for r in t.records)]
+        if kinds and stated not in kinds:  # no table of that kind of unit has the stated number of rows
+            a, b = text.span(m.start(), m.end())
+            doc.flag("count_mismatch", f"the text states {stated} {noun}, the table has {max(kinds)} rows", a, b)
     # a heading's own count: 一、先进单位（4个） over fewer or more units
     for sid, group, stated, a, b in doc.work.get("stated_counts", []):
         found = sum(1 for r in doc.records if r.table == sid and r.group == group)
@@ -116,6 +123,6 @@ def make_checks():
         tables = doc.work.get("tables", [])
         check_counts(doc, tables)
         check_tables(doc, tables)
-        check_ranks(doc)
+        check_ranks(doc, tables)
         return doc
     return checks

@@ -91,6 +91,8 @@ def unit_like(text: str) -> bool:
 
 
 def split_items(raw: str, view: str, a: int, b: int) -> list[Span]:
+    while b > a and view[b - 1] in "。；;，,、. \t":
+        b -= 1
     out, pos = [], a
     for m in ITEM_SPLIT.finditer(view, a, b):
         if not splits_at(view, m):
@@ -311,7 +313,7 @@ def prose(doc: Document, a: int, b: int, col: Collector, group: str | None, spea
 
     def all_units(spans: list[Span]) -> bool:
         return bool(spans) and all(unit_like(strip_spliced(x.text, col.title)) and len(x.text) <= cfg()["max_unit"]
-                                   for x in spans)
+                                   and not is_category(x.text) for x in spans)
 
     def subject(i: int, j: int) -> list[Span]:
         """The units a clause opens with, the last one cut where its description starts."""
@@ -322,7 +324,8 @@ def prose(doc: Document, a: int, b: int, col: Collector, group: str | None, spea
         if cut:
             found[-1] = head(found[-1], 2 + cut.start())
         suffixes = tuple(cfg()["unit_suffixes"])
-        if all(x.text.endswith(suffixes) and unit_like(strip_spliced(x.text, col.title)) for x in found):
+        if all(x.text.endswith(suffixes) and unit_like(strip_spliced(x.text, col.title)) for x in found) \
+                and not any(is_category(x.text) for x in found):
             return found
         return []
 
@@ -370,25 +373,29 @@ def prose(doc: Document, a: int, b: int, col: Collector, group: str | None, spea
         for m in regex.finditer(cfg()["own_rank"], t):
             col.add(speaker_span(raw, speaker, *c.span(m.start(), m.end())), group, rank=to_int(m.group(1)),
                     named=False)
-    # verdicts stated after a list of units
+    # verdicts stated after a list of units (`A、B位列前三名`) or before it (`排名后三位的A、B`)
     verdict_re = regex.compile(cfg()["prose_verdict"])
     clauses = list(CLAUSE.finditer(t))
     for ci, cl in enumerate(clauses):
         m = verdict_re.search(t, cl.start(), cl.end())
-        if not m or t[m.end():m.end() + 1] == "的":
+        if not m or any(w in t[cl.start():m.end()] for w in cfg()["goal_words"]):
+            continue
+        verdict = t[m.start():m.end()]
+        if t[m.end():m.end() + 1] == "的":  # 排名后三位的A、B、C主要负责人…约谈
+            found, scores = scored_items(subject(m.end() + 1, cl.end()))
+            if all_units(found):
+                col.items(found, verdict, grade=action_of(t[cl.start():cl.end()]), spliced=True)
             continue
         pre_end = m.start()
         pre = t[cl.start():pre_end]
         at = pre.find("在")
         if at > 0 and pre.endswith("中"):
             pre_end = cl.start() + at
-        if any(w in t[cl.start():m.end()] for w in cfg()["goal_words"]):
-            continue
         tail = regex.search(cfg()["verdict_lead"], t[cl.start():pre_end])
         if tail:
             pre_end = cl.start() + tail.start()
         if speaker and regex.search(r"我(?:镇|乡|区|县|市|局|委|办|单位|街道|社区|村|公司|行|校|院)", t[cl.start():pre_end]):
-            col.add(speaker_span(raw, speaker, *c.span(cl.start(), cl.end())), t[m.start():m.end()],
+            col.add(speaker_span(raw, speaker, *c.span(cl.start(), cl.end())), verdict,
                     named=False)  # 我镇…排名末位: the speaker
             continue
         found = items(cl.start(), pre_end)
@@ -397,18 +404,28 @@ def prose(doc: Document, a: int, b: int, col: Collector, group: str | None, spea
         found, scores = scored_items(found)
         if not all_units(found):
             continue
-        grade = None
+        grade = None  # a place stated in prose (排名末位) is no grade; what follows from it may be
         if ci + 1 < len(clauses):
-            g = regex.search(cfg()["consequence"], t[clauses[ci + 1].start():clauses[ci + 1].end()])
-            if g:
-                grade = g.group(1)
-        verdict = t[m.start():m.end()]
-        places = [to_int(x) for x in regex.findall(r"第([一二三四五六七八九十百\d]+)", verdict)]
+            nxt = t[clauses[ci + 1].start():clauses[ci + 1].end()]
+            g = regex.search(cfg()["consequence"], nxt)
+            if g and not subject(clauses[ci + 1].start(), clauses[ci + 1].start() + g.start()):
+                grade = g.group(1)  # 被通报约谈 (a clause with a subject of its own is another verdict)
+        start = regex.search(r"第", verdict)
+        places = [to_int(x) for x in regex.findall(r"[一二三四五六七八九十百\d]+", verdict[start.start():])] \
+            if start else []
         ranks = places if len(places) == len(found) else [None] * len(found)
         first = strip_spliced(found[0].text, col.title)
         for i, it in enumerate(found):
             col.add(it, verdict, grade=grade, rank=ranks[i], score=scores[i], prefix_of=first if i else None,
                     spliced=True)
+    # `纺织街道被约谈`: a unit given an action
+    actions = "|".join(map(regex.escape, cfg()["actions"]))
+    for cl in clauses:
+        m = regex.search(rf"被(?:[^，,。；;]{{0,6}}?(?:亮出|给予|予以|亮|挂))?[“\"]?({actions})[”\"]?$", t[cl.start():cl.end()])
+        if m:
+            found = subject(cl.start(), cl.start() + m.start())
+            if found:
+                col.items(found, None, grade=m.group(1), spliced=True)
     # a verdict closing a sentence about what the units did: A、B台账规范，…，予以通报表扬
     for sent in regex.finditer(r"[^。！？!?]+", t):
         v = regex.search(cfg()["sentence_verdict"], sent.group())
@@ -419,6 +436,16 @@ def prose(doc: Document, a: int, b: int, col: Collector, group: str | None, spea
             if found:
                 col.items(found, None, grade=v.group(1), spliced=True)
                 break
+
+
+def is_category(text: str) -> bool:
+    """`县市区`, `有关部门`: a kind of unit named in running text, not a unit."""
+    return text in cfg()["categories"] or text.startswith(("各", "有关", "相关"))
+
+
+def action_of(text: str) -> str | None:
+    """The action a clause ends on (`…进行集中约谈` -> 约谈)."""
+    return next((a for a in cfg()["actions"] if text.endswith(a)), None)
 
 
 def same_unit(a: str, b: str) -> bool:
@@ -450,6 +477,8 @@ def make_rankings():
                 continue
             if sec.type == "pledge_speech" and with_rows:
                 continue  # speeches appended to a results table only repeat its places
+            if sec.heading and clean(doc.raw[sec.start:sec.end]) == clean(sec.heading):
+                continue  # a headline restates the story in short names
             col = Collector(doc, sec.id, title_of(doc, sec))
             left = scan_lines(doc, section_lines(doc, start, sec.end), col,
                               base_group if sec.type == "table" else None)

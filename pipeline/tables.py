@@ -217,6 +217,16 @@ def is_grade(key: str) -> bool:
     return key in grade_words()
 
 
+def label_grade(key: str) -> str | None:
+    """The verdict of a group label: `红榜` -> 红榜, `红旗社区` -> 红旗."""
+    if is_grade(key):
+        return key
+    for noun in config.load("tables")["rankings"]["label_nouns"]:
+        if key.endswith(noun) and is_grade(key[:-len(noun)]):
+            return key[:-len(noun)]
+    return None
+
+
 def align(cells: list[Cell], roles: list[str | None], merge_unit: bool) -> dict[int, Cell]:
     """Map cells whose empty neighbours vanished onto columns, by what each cell looks like."""
     out: dict[int, Cell] = {}
@@ -299,7 +309,7 @@ def record_of(table: Table, cells: dict[int, Cell], group_index: int, legends: d
     if not unit and not scores and rank is None and seq is None:
         return None
     if grade is None and group_index in table.labels:
-        grade = table.labels[group_index]
+        grade = label_grade(regex.sub(r"\s", "", table.labels[group_index]))
     overall = table.overall_col()
     score = scores.get(headers[overall]) if overall is not None else None
     group = table.labels.get(group_index) or table.group
@@ -363,7 +373,7 @@ def parse_block(raw: str, view: str, lines: list[Line], titles: list[str] | None
             continue
         header_open = False
         filled = [c for c in row.cells if not c.blank]
-        if filled and all(is_grade(c.key) for c in filled) and len(filled) <= 6 and row.mode == "pos":
+        if filled and all(label_grade(c.key) for c in filled) and len(filled) <= 6 and row.mode == "pos":
             pending_labels = {i: c.text for i, c in enumerate(row.cells) if not c.blank}
             continue
         text = clean(raw[line.start:line.end])
@@ -537,12 +547,13 @@ def caption_lines(doc: Document, start: int, end: int) -> list[str]:
 
 
 def table_runs(doc: Document) -> list[tuple]:
-    """(section, end of its table): a table section runs on through sections whose
-    every line is a piped cell (` |`), pieces of one table cut apart by the segmenter."""
+    """(section, end of its table): a table section runs on through the table sections
+    after it and through sections whose every line is a piped cell (` |`): pieces of one
+    table cut apart by the segmenter."""
     out = []
     for sec in doc.sections:
-        if out and out[-1][0].type == "table" and sec.type != "table_title" and piped(doc, sec):
-            out[-1] = (out[-1][0], sec.end)
+        if out and out[-1][0].type == "table" and (sec.type == "table" or sec.type != "table_title" and piped(doc, sec)):
+            out[-1] = (out[-1][0], sec.end)  # a label row cut off its table, pieces of a piped table
             continue
         out.append((sec, sec.end))
     return out
@@ -578,7 +589,7 @@ def tables_of(doc: Document) -> list[tuple[str, Table]]:
             found = parse_block(raw, view, section_lines(doc, sec.start, end), titles, legends)
             for t in found:
                 for rec in t.records:
-                    rec.table = sec.id
+                    rec.table = next((x.id for x in doc.sections if x.start <= rec.start < x.end), sec.id)
             if found and out and last == "table" and found[0].headers == out[-1][1].headers:
                 out[-1][1].records += found.pop(0).records  # the same table after a page break
             out += [(sec.id, t) for t in found]
