@@ -27,7 +27,7 @@ DOCUMENT_SCHEMA = {
         "doc_number": _opt_str,
         "issuer": _str_list,
         "recipients": _str_list,
-        "date": {"type": ["string", "null"], "pattern": r"^(\d{4}|--)-\d{2}-\d{2}$"},
+        "date": {"type": ["string", "null"], "pattern": r"^(\d{4}-|--)\d{2}-\d{2}$"},  # --MM-DD: no year
         "attachments": _str_list,
         "cc": _str_list,
         "sections": {"type": "array", "items": {

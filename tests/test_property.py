@@ -7,7 +7,7 @@ and commitment section ids) and serialises to strict JSON.
 Inputs: arbitrary Unicode; soups of the tokens official documents are made of;
 and real texts (the samples, and ../shared when present) cut to a window of
 lines and mutated: lines deleted, duplicated or joined, table columns swapped,
-OCR noise inserted, the text cut off mid-line.
+OCR noise inserted, the text cut off mid-line, Windows line ends.
 
 Examples per run: 2,000 by default (`make test`); TONGBAO_HYPOTHESIS_PROFILE=quick
 for 200, =long for 20,000.
@@ -80,7 +80,7 @@ def mutated_real_text(draw) -> str:
                                                               max_size=4))) + lines[i][pos:]
         elif op == "cut":
             lines = lines[:i] + [lines[i][:draw(st.integers(0, len(lines[i])))]]
-    return "\n".join(lines)
+    return draw(st.sampled_from(["\n", "\r\n"])).join(lines)  # as saved on Unix or on Windows
 
 
 arbitrary_text = st.text(st.one_of(st.sampled_from(DOC_CHARS), st.characters(codec="utf-8")), max_size=120)

@@ -11,6 +11,7 @@ from click.testing import CliRunner
 
 from pipeline.cli import main
 from pipeline.reader import ENV_MAX_BYTES, ENV_MAX_LINE_LENGTH
+from pipeline.schema import problems
 from pipeline.validate import validate
 
 from .conftest import sample_files
@@ -199,3 +200,13 @@ def test_a_parallel_run_resumed_after_new_inputs_is_valid(tmp_path):
     report = validate(out, [str(inputs)])
     assert report.problems == []
     assert (report.documents, report.errors) == (4, 1)
+
+
+@pytest.mark.parametrize("date, ok", [("2024-04-18", True), ("--05-20", True), ("---05-20", False),
+                                      ("2024-4-18", False), (None, True)])
+def test_the_date_of_a_document_follows_the_contract(date, ok):
+    """SCHEMA.md: `YYYY-MM-DD`, or `--MM-DD` when the year cannot be known."""
+    doc = {"doc_id": "0" * 16, "source": "x", "genre": "notice", "title": None, "doc_number": None,
+           "issuer": [], "recipients": [], "date": date, "attachments": [], "cc": [], "sections": [],
+           "records": [], "entities": [], "commitments": [], "flags": []}
+    assert (problems(doc) == []) is ok
