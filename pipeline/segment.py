@@ -83,9 +83,9 @@ def make_units(doc: Document) -> list[Unit]:
                 nxt += 1
             pieces = [(start, m.end()), (nxt, p.end)]
         pieces = [q for a, b in pieces for q in _split_inline_headings(view, a, b)]
-        for a, b in pieces:
+        for k, (a, b) in enumerate(pieces):
             u = _unit(raw, view, a, b)
-            if a != p.start and c["furniture"]["other"].search(u.flat):
+            if k == 0 and a != p.start and c["furniture"]["other"].search(u.flat):
                 # furniture keeps its bullet
                 u.start = next(i for i in range(p.start, b) if not view[i].isspace())
             units.append(u)
@@ -215,7 +215,7 @@ def local_features(u: Unit) -> None:
             u.props.add("org")
     if size <= 24 and c["name_list"]["heading"].search(u.text):
         u.props.add("verdict_heading")
-    elif size <= 200 and not SENTENCE.search(u.text) and c["name_list"]["inline"].search(u.text) \
+    elif size <= 200 and not SENTENCE.search(u.text[:-1]) and c["name_list"]["inline"].search(u.text) \
             and "rank_item" not in u.props:
         u.props.add("inline_list")
     if c["table"]["note"].search(head[:40]):
@@ -489,8 +489,8 @@ def speech_speaker(doc: Document, units: list[Unit]) -> str | None:
         m = c["title_speaker"].search(u.text) or c["speaker_line"].search(u.text)
         if m and org_ending().search(m.group("speaker")):
             return m.group("speaker")
-    m = c["self_reference"].search(doc.work["view"])
-    return m.group("speaker") if m else None
+    named = collections.Counter(m.group("speaker") for m in c["self_reference"].finditer(doc.work["view"]))
+    return named.most_common(1)[0][0] if named else None
 
 
 def mark_teasers(units: list[Unit]) -> None:
