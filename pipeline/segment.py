@@ -293,8 +293,12 @@ def label_tables(units: list[Unit]) -> None:
                     first_header = units[k].text
         units[i].new = True
         # a group label such as 农村组: heads the rows that follow it
-        if i > 0 and "rank_item" in u.props and not units[i - 1].label and cues()["table"]["rank_item"].search(units[i - 1].flat):
+        if i > 0 and not units[i - 1].label and (
+                ("rank_item" in u.props and cues()["table"]["rank_item"].search(units[i - 1].flat))
+                or ("header" in u.props and cues()["table"]["group_label"].search(units[i - 1].text))):
             units[i - 1].label = "table"
+            units[i].new = False
+            i -= 1
         _label_titles(units, i)
         # notes right under the table
         k = j
@@ -360,10 +364,22 @@ def label_signature(units: list[Unit]) -> None:
                     and "title" not in units[k].props:
                 units[k].label = "signature"
                 k -= 1
+            if k == i - 1 and "date" in u.props:  # 成文日期 printed before the issuing bodies
+                k = i + 1
+                while k < len(units) and k <= i + 2 and not units[k].label and _issuer_like(units[k]):
+                    units[k].label = "signature"
+                    k += 1
     # consecutive signature units form one section; mark the first
     for i, u in enumerate(units):
         if u.label == "signature" and (i == 0 or units[i - 1].label != "signature"):
             u.new = True
+
+
+def _issuer_like(u: Unit) -> bool:
+    """One or several issuing bodies on a line (joint documents separate them with spaces)."""
+    names = u.flat.split()
+    return len(u.text) <= 80 and not SENTENCE.search(u.text) and bool(names) and all(
+        ORG_LIKE.match(x) and org_ending().search(x) for x in names)
 
 
 def label_name_lists(units: list[Unit]) -> None:
@@ -509,6 +525,12 @@ def mark_teasers(units: list[Unit]) -> None:
 def label_newspaper(units: list[Unit]) -> None:
     label_attachments(units)
     mark_teasers(units)
+    credits = cues()["byline"]["patterns"]
+    seen_text = False
+    for u in units:
+        if u.label == "masthead" and seen_text and credits.search(u.flat):
+            u.label, u.new = "byline", True  # an editor credited under an article
+        seen_text = seen_text or (u.label is None and len(u.text) > 60)
     max_len = cues()["newspaper"]["max_headline_len"]
     article, heading = 0, None
     n = len(units)
@@ -569,6 +591,11 @@ def assign_relatedness(units: list[Unit]) -> None:
     for art, text in texts.items():
         score = sum(w * text.count(t) for t, w in terms.items())
         related[art] = score >= min_total or (text and score * 100 / len(text) >= threshold)
+    # a headline printed with no body before the next headline reads with the article after it
+    bodies = collections.Counter(u.article for u in units if u.label == "news" and u.heading and u.flat != u.heading)
+    for art in sorted(related):
+        if art and not bodies[art] and art + 1 in related:
+            related[art] = related[art] or related[art + 1]
     for u in units:
         if u.label == "news":
             u.label = "news" if related.get(u.article, True) else "unrelated_news"
