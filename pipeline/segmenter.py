@@ -2,6 +2,7 @@
 
     cut(text)       -> the words of `text`
     tokenize(text)  -> (word, start, end) with `text[start:end] == word`
+    tag(text)       -> (word, part of speech), jieba's tag set (jieba and rjieba only)
 
 Backends (docs/scale.md has their costs):
   rjieba  jieba's dictionary and algorithm in Rust, ~40x faster than jieba; the
@@ -17,6 +18,7 @@ Every backend loads once per process, with the jieba-format user dictionaries
 from __future__ import annotations
 
 import functools
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
@@ -72,7 +74,7 @@ def user_words() -> list[tuple[str, int | None, str | None]]:
     return words
 
 
-def _make_rjieba(hmm: bool) -> Callable[[str], list[str]]:
+def _make_rjieba(hmm: bool) -> "Backend":
     import rjieba
     seg = rjieba.Jieba()
     for word, freq, tag in user_words():
@@ -90,19 +92,23 @@ def _make_rjieba(hmm: bool) -> Callable[[str], list[str]]:
             else:
                 out.append(w)
         return out
-    return cut
+    # rjieba's tags come from the dictionary (`x` for unknown words): not posseg's per-character HMM
+    return Backend(cut, lambda text: [tuple(p) for p in seg.tag(text, hmm)])
 
 
-def _make_jieba(hmm: bool) -> Callable[[str], list[str]]:
+def _make_jieba(hmm: bool) -> "Backend":
     import jieba
+    import jieba.posseg
     jieba.setLogLevel(60)
     seg = jieba.Tokenizer()
     for word, freq, tag in user_words():
         seg.add_word(word, freq, tag)
-    return lambda text: seg.lcut(text, HMM=hmm)
+    tagger = jieba.posseg.POSTokenizer(seg)
+    return Backend(lambda text: seg.lcut(text, HMM=hmm),
+                   lambda text: [(p.word, p.flag) for p in tagger.cut(text, HMM=hmm)])
 
 
-def _make_pkuseg(hmm: bool) -> Callable[[str], list[str]]:
+def _make_pkuseg(hmm: bool) -> "Backend":
     try:
         import pkuseg
     except ImportError as exc:
@@ -112,15 +118,21 @@ def _make_pkuseg(hmm: bool) -> Callable[[str], list[str]]:
     words = [w for w, _, _ in user_words()]
     model = settings().get("pkuseg_model", "default")
     seg = pkuseg.pkuseg(model_name=model, user_dict=words or "default")
-    return seg.cut
+    return Backend(seg.cut, None)  # its tagging model is a download: not offline
+
+
+@dataclass(frozen=True)
+class Backend:
+    cut: Callable[[str], list[str]]
+    tag: Callable[[str], list[tuple[str, str]]] | None
 
 
 BACKENDS = {"rjieba": _make_rjieba, "jieba": _make_jieba, "pkuseg": _make_pkuseg}
 
 
 @functools.lru_cache(maxsize=1)
-def segmenter() -> Callable[[str], list[str]]:
-    """The configured backend's cut function, built once per process."""
+def segmenter() -> Backend:
+    """The configured backend, built once per process."""
     name = settings().get("backend", "rjieba")
     if name not in BACKENDS:
         raise ValueError(f"unknown segmenter backend {name!r} in configs/segmenter.toml; "
@@ -133,7 +145,15 @@ def backend() -> str:
 
 
 def cut(text: str) -> list[str]:
-    return segmenter()(text)
+    return segmenter().cut(text)
+
+
+def tag(text: str) -> list[tuple[str, str]]:
+    """(word, part of speech) pairs, in jieba's tag set (`nt` organisation, `nr` person…)."""
+    backend = segmenter()
+    if backend.tag is None:
+        raise NotImplementedError(f"the {settings().get('backend')!r} segmenter does not tag parts of speech")
+    return backend.tag(text)
 
 
 def tokenize(text: str) -> list[tuple[str, int, int]]:

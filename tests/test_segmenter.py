@@ -65,3 +65,13 @@ def test_a_missing_dictionary_or_backend_is_named(settings, tmp_path, monkeypatc
     settings(backend="thulac")
     with pytest.raises(ValueError, match="thulac"):
         segmenter.cut("文本")
+
+
+@pytest.mark.parametrize("backend", ["rjieba", "jieba"])
+def test_tags_cover_the_text_with_jiebas_tag_set(settings, backend):
+    settings(backend=backend)
+    text = "衡阳市创建办对祁东县开展暗访，王小明同志参加。"
+    tags = segmenter.tag(text)
+    assert "".join(w for w, _ in tags) == text
+    assert ("衡阳市", "ns") in tags
+    assert all(flag.isalpha() for _, flag in tags)
