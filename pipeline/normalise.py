@@ -188,7 +188,7 @@ _NUMBER = regex.compile(r"^\d+(\.\d+)?$")
 # a line that ends a block even without punctuation: a date, an 印发 line
 _COMPLETE_LINE = regex.compile(r"(\d+日|印发|\d{4}-\d{1,2}-\d{1,2}|通报|通知|决定|意见|公告)$")
 # a line that starts a new block: a news lead, a numbered heading, a bullet
-_BLOCK_START = regex.compile(r"^\s*(\p{Extended_Pictographic}|\S{1,6}[:：]|本报讯|\S{2,8}讯\s|[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）]|■|•)")
+_BLOCK_START = regex.compile(r"^\s*(\p{Extended_Pictographic}|\S{2,6}[日晚]报\s*\d{4}年|\S{1,6}[:：]|本报讯|\S{2,8}讯\s|[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）]|■|•)")
 
 
 def paragraphs(view: str, lines: list[Line]) -> list[Paragraph]:
