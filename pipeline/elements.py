@@ -286,6 +286,12 @@ class Reader:
                 break
             issuer.insert(0, ln)
             k -= 1
+        if not issuer:  # bodies signing under the date (a joint 落款 of web copies)
+            k = self.lines.index(cluster[-1][0]) + 1
+            while k < len(self.lines) and len(issuer) < 4 and self.is_signer(self.lines[k]) and \
+                    regex.search(r"(办公室|政府|委员会|局|委|办|厅|部|指挥部|领导小组|中心)$", self.lines[k].flat):
+                issuer.append(self.lines[k])
+                k += 1
         names = [n for ln in issuer for n in regex.split(r"\s{2,}", self.doc.raw[ln.start:ln.end]) if n.strip()]
         return [compact(n).text.replace("*", "") for n in names], date
 
@@ -331,7 +337,9 @@ class Reader:
                 found = dates.find(m["value"])
                 if found and found[0].norm and len(found[0].norm) == 10:
                     return found[0].norm
-            if "星期" in ln.flat:  # the paper's date line: `2024年5月10日 星期五`, `5月20日 星期一 A2 要闻`
+            # the paper's date line: `2024年5月10日 星期五`, `5月20日 星期一 A2 要闻`; a post's
+            # `丰源发布 2024-09-05 18:30 发表于湖南`
+            if "星期" in ln.flat or regex.search(r"\d{4}-\d{1,2}-\d{1,2}\s+\d{1,2}:\d{2}|发表于|发布于", ln.text):
                 found = dates.find(ln.text)
                 if found and found[0].kind in ("date", "iso", "monthday"):
                     return found[0].norm

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import regex
 
 from . import config
-from .normalise import compact
+from .normalise import compact, fold
 
 
 @dataclass(frozen=True)
@@ -38,7 +38,8 @@ class Cues:
 @functools.lru_cache(maxsize=1)
 def cues() -> Cues:
     cfg = config.load("entities")["person"]
-    by_len = lambda xs: tuple(sorted(xs, key=len, reverse=True))  # noqa: E731
+    # cues are matched in the folded view (full-width punctuation made half-width)
+    by_len = lambda xs: tuple(sorted({fold(x) for x in xs}, key=len, reverse=True))  # noqa: E731
     return Cues(frozenset(regex.sub(r"\s", "", cfg["surnames"])), by_len(cfg["compound_surnames"]),
                 by_len(cfg["titles"]), by_len(cfg["after_name"]), by_len(cfg["before_words"]),
                 by_len(cfg["credit_labels"] + cfg["sure_labels"]), frozenset(cfg["not_names"]),
@@ -99,8 +100,9 @@ def _longest_name(chars: str) -> str | None:
     return None
 
 
-def official_names(text: str) -> list[tuple[int, int]]:
-    """Spans in a text without spaces: `副市长彭晓明主持`, `习近平总书记`."""
+def official_names(text: str, line: bool = False) -> list[tuple[int, int]]:
+    """Spans in a text without spaces: `副市长彭晓明主持`, `习近平总书记`.  In a `line`, a
+    name may also close it (`约谈人：县政府副县长 廖文彬`)."""
     c = cues()
     spans = []
     titles = "|".join(map(regex.escape, c.titles))
@@ -108,7 +110,8 @@ def official_names(text: str) -> list[tuple[int, int]]:
         i = m.end()
         for n in (4, 3, 2):
             word = text[i:i + n]
-            if len(word) == n and is_name(word) and text[i + n:].startswith(c.after):
+            if len(word) == n and is_name(word) and (text[i + n:].startswith(c.after) or
+                                                       (line and i + n == len(text))):
                 spans.append((i, i + n))
                 break
     before = "|".join(map(regex.escape, c.before))
@@ -141,6 +144,9 @@ def find(view: str, lines, bylines: bool = False) -> list[tuple[int, int]]:
         text = view[ln.start:ln.end]
         for a, b in credit_names(text):
             found.add((ln.start + a, ln.start + b))
+        line = compact(view, ln.start, ln.end)
+        for a, b in official_names(line.text, line=True):
+            found.add(line.span(a, b))
         span = byline_name(text, previous) if bylines else None
         if span:
             found.add((ln.start + span[0], ln.start + span[1]))

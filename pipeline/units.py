@@ -82,8 +82,8 @@ def _cfg() -> dict:
 
 def _town_at(text: str, i: int) -> str | None:
     suffixes = "|".join(sorted(_cfg()["suffixes"]["town"], key=len, reverse=True))
-    m = regex.compile(rf"\p{{Han}}{{1,4}}?(?:{suffixes})").match(text, i)
-    return m.group() if m else None
+    m = regex.compile(rf"\p{{Han}}{{2,4}}?(?:{suffixes})").match(text, i)
+    return m.group() if m and m.group() not in _cfg()["not_divisions"] else None
 
 
 def _division_at(text: str, i: int) -> tuple[str, str] | None:
@@ -180,6 +180,19 @@ def own_paper(view: str) -> Region:
     return Region()
 
 
+def region_from_head(view: str) -> Region:
+    """A body named in the first lines, as a source or a speaker's byline:
+    `来源：柳江区融媒体中心`, `枫林区人民政府区长 宋立新`."""
+    bodies = "|".join(_cfg()["head_bodies"])
+    for line in view.splitlines()[:15]:
+        for m in regex.finditer(r"(?:^|[:：]\s*)(\S{2,30})", line.strip()):
+            value = m.group(1)
+            region = parse_chain(value)
+            if region.chain and regex.match(bodies, value[len("".join(region.names())):]):
+                return region
+    return Region()
+
+
 def region_of(doc: Document) -> Region:
     """The document's region (computed once, kept in doc.work["region"])."""
     if "region" in doc.work:
@@ -199,6 +212,8 @@ def region_of(doc: Document) -> Region:
         if not region.chain or (top is not None and top.level == "county" and from_text.chain and
                                 gazetteer.load().parent(top) == from_text.chain[0].div):
             region = from_text  # a county in a headline of its city's paper: the city is the region
+        if not region.chain:
+            region = region_from_head(doc.work.get("view") or fold(doc.raw))
     doc.work["region"] = region
     return region
 

@@ -126,3 +126,12 @@ def test_a_papers_date_line_without_a_year(pipeline):
     assert doc.genre == "newspaper"
     assert doc.date == "--05-20"          # the story's 5月18日 is not the page's date
     assert doc.title == "三个街道因城管考评排名靠后被约谈"
+
+
+def test_joint_signature_under_the_date(pipeline):
+    doc = pipeline.process_text(
+        "关于命名2024年度市级文明单位的通报\n\n各县（市、区）文明委，市直各单位：\n\n"
+        "经考核，现将2024年度市级文明单位名单通报如下，希望受到表扬的单位珍惜荣誉、再接再厉。\n\n"
+        "2025年1月20日\n\n中共安平市委宣传部　　安平市文明办　　安平市人力资源和社会保障局\n")
+    assert doc.issuer == ["中共安平市委宣传部", "安平市文明办", "安平市人力资源和社会保障局"]
+    assert doc.date == "2025-01-20"

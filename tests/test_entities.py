@@ -127,3 +127,11 @@ def test_a_commentary_author_alone_under_its_heading_and_a_labelled_author():
     names = {e.text for e in of_type(doc, "PERSON")}
     assert {"邓晓峰", "许晴", "周敏"} <= names
     assert "短评" not in names
+
+
+def test_titled_names_that_close_a_line_and_full_width_punctuation():
+    doc = Pipeline().process_text(
+        "关于对河口镇开展安全生产约谈的情况通报\n\n各镇人民政府：\n\n现将约谈情况通报如下：\n"
+        "　　约谈人：县政府副县长、县安委会副主任 廖文彬\n　　约谈对象：河口镇镇长 钟建华；双溪镇镇长 黎秀梅\n")
+    names = {e.text.replace(" ", "") for e in of_type(doc, "PERSON")}
+    assert names == {"廖文彬", "钟建华", "黎秀梅"}

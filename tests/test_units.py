@@ -115,3 +115,10 @@ def test_a_local_paper_beats_a_homonym_district():
     text = "云川日报\n2024年9月20日 星期五\n我市公布测评结果\n西山区、临江区排名靠后。西山区有关负责人表示整改。\n"
     doc = doc_issued_by(text=text)
     assert units.full_name(doc, "临江区") == "云川市临江区"
+
+
+def test_region_from_a_source_line_or_a_speakers_byline():
+    doc = doc_issued_by(text="全区推进会召开\n发布时间：2024-11-08  来源：柳江区融媒体中心\n会议通报了排名。")
+    assert units.full_name(doc, "长岭街道") == "柳江区长岭街道"
+    doc = doc_issued_by(text="在全市讲评会上的\n表态发言\n枫林区人民政府区长 宋立新\n(2024年5月18日)\n")
+    assert units.full_name(doc, "纺织街道") == "枫林区纺织街道"
