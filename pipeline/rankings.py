@@ -17,7 +17,7 @@ import regex
 
 from . import config
 from .model import Document, Record
-from .normalise import Line, clean, compact
+from .normalise import SENTENCE_END, Line, clean, compact
 from .registry import register
 from .tables import is_subheading, section_lines
 
@@ -186,8 +186,25 @@ def stated_count(doc: Document, sid: str, group: str | None, heading: str, ln: L
         doc.work.setdefault("stated_counts", []).append((sid, group, int(stated.group(1)), ln.start, ln.end))
 
 
-def scan_lines(doc: Document, lines: list[Line], col: Collector, base_group: str | None) -> list[tuple]:
-    """Read list structures line by line; return the (line, group) pairs left to running text."""
+def intro_sentence(doc: Document, ln: Line) -> str:
+    """The sentence that ends at this line's colon, wraps and blank lines before it joined."""
+    view, paras = doc.work["view"], doc.work["paragraphs"]
+    i = next((k for k, p in enumerate(paras) if p.start <= ln.start <= p.end), None)
+    if i is None:
+        return compact(view, ln.start, ln.end).text
+    start = paras[i].start
+    for p in reversed(paras[max(0, i - 3):i]):  # pieces of the sentence split by a blank line
+        piece = compact(view, p.lines[-1].start, p.end).text
+        if piece[-1:] in SENTENCE_END or len(piece) < 15 or regex.search(r"[:：]", piece):
+            break  # a sentence ends there, or a short line or heading of a list
+        start = p.start
+    return regex.split(r"[。！？!?；;]", compact(view, start, ln.end).text)[-1]
+
+
+def scan_lines(doc: Document, lines: list[Line], col: Collector, base_group: str | None,
+               carried: dict | None = None) -> tuple[list[tuple], dict | None]:
+    """Read list structures line by line. Returns the (line, group) pairs left to running
+    text, and the list still open at the end (an intro whose list is the next section)."""
     raw, view = doc.raw, doc.work["view"]
     left = []
     group_label = None
@@ -195,6 +212,8 @@ def scan_lines(doc: Document, lines: list[Line], col: Collector, base_group: str
     listing = False     # a list of units is running under a heading
     ranked = False
     position = 0
+    if carried:
+        verdict, listing, ranked = carried["verdict"], True, carried["ranked"]
 
     def group():
         parts = [p for p in (base_group, group_label) if p]
@@ -227,6 +246,12 @@ def scan_lines(doc: Document, lines: list[Line], col: Collector, base_group: str
                     verdict, listing, ranked, position = v, True, is_ranking_intro(label), 0
                 stated_count(doc, col.sid, group(), label, ln)
                 continue
+            sentence = intro_sentence(doc, ln)
+            if not h.group("rest") and sentence != regex.sub(r"\s", "", text) and \
+                    (verdict_of(sentence[:-1]) is not None or is_ranking_intro(sentence)):
+                # an intro wrapped over lines: 现将达标单位名单通报如下(排名不分 / 先后):
+                verdict, listing, ranked, position = verdict_of(sentence[:-1]), True, is_ranking_intro(sentence), 0
+                continue
             if not h.group("rest") and len(label) <= 12:
                 group_label, verdict, listing = label, None, False
                 continue
@@ -255,7 +280,8 @@ def scan_lines(doc: Document, lines: list[Line], col: Collector, base_group: str
                 continue
             verdict, listing = None, False
         left.append((ln, group()))
-    return left
+    still_open = {"verdict": verdict, "ranked": ranked} if listing and position == 0 else None
+    return left, still_open
 
 
 def prose_paragraphs(doc: Document, left: list[tuple], col: Collector, speaker: str | None) -> None:
@@ -467,6 +493,7 @@ def make_rankings():
         seen: set[str] = set()
         base_group = None
         heading = None  # a title section that heads the list in the next section (二、达标单位（5个）)
+        carried = None  # an intro ending one section whose list is the next (现将…名单通报如下：)
         for sec in doc.sections:
             if sec.type == "table_title":
                 base_group = clean(doc.raw[sec.start:sec.end])
@@ -480,8 +507,10 @@ def make_rankings():
             if sec.heading and clean(doc.raw[sec.start:sec.end]) == clean(sec.heading):
                 continue  # a headline restates the story in short names
             col = Collector(doc, sec.id, title_of(doc, sec))
-            left = scan_lines(doc, section_lines(doc, start, sec.end), col,
-                              base_group if sec.type == "table" else None)
+            left, still_open = scan_lines(doc, section_lines(doc, start, sec.end), col,
+                                          base_group if sec.type == "table" else None,
+                                          carried if sec.type == "name_list" else None)
+            carried = still_open
             prose_paragraphs(doc, left, col, sec.speaker if sec.type == "pledge_speech" else None)
             for rec in col.records:
                 if any(same_unit(rec.unit, u) for u in seen):

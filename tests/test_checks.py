@@ -109,3 +109,9 @@ def test_a_heading_whose_stated_count_disagrees_with_its_list():
     for name in ("tables", "rankings", "checks"):
         doc = stages[name](doc)
     assert [(f.code, raw[f.start:f.end]) for f in doc.flags] == [("count_mismatch", "二、达标单位（1个）")]
+
+
+def test_two_neighbours_ranked_the_wrong_way_round():
+    table = "序号\t社区名称\t总分\t排名\n1\t桂园社区\t89.9\t6\n2\t梧桐社区\t89.4\t5\n3\t光明社区\t88.7\t7\n"
+    got = flags("", table)
+    assert [c for c, _ in got] == ["rank_inconsistent"]

@@ -168,3 +168,23 @@ def test_a_verdict_heading_with_its_count_in_brackets():
     recs = ranked("一等奖(3个):安平县、溪口区、云台县\n二等奖（2个）：\n桐南区\n石门县\n")
     assert [(r.unit, r.grade) for r in recs] == [("安平县", "一等奖"), ("溪口区", "一等奖"), ("云台县", "一等奖"),
                                                  ("桐南区", "二等奖"), ("石门县", "二等奖")]
+
+
+def test_a_list_introduced_by_a_sentence_wrapped_over_lines_in_the_section_before():
+    stages = dict(registry.build(["normalise", "rankings"]))
+    body = ("经复核,纳入复核范围的单位共3个,其中评定为“达标”的单位2个。现将达标单位名单通报如下(排名不分\n\n"
+            "先后):\n\n")
+    names = "云溪区人民法院\n\n云溪区财政局\n\n"
+    raw = body + names
+    doc = stages["normalise"](Document.from_text(raw))
+    doc.sections = [Section("s1", "notice_body", 0, len(body)), Section("s2", "name_list", len(body), len(raw))]
+    doc = stages["rankings"](doc)
+    assert [(r.table, r.unit, r.grade, r.rank) for r in doc.records] == [
+        ("s2", "云溪区人民法院", "达标", None), ("s2", "云溪区财政局", "达标", None)]
+
+
+def test_places_stated_before_the_units_and_units_given_an_action():
+    text = ("市城管委通报4月份考评结果,并对排名后三位的望江区北门街道、枫林区纺织街道主要负责人进行集中约谈。"
+            "对排名后两位的县市区,由市安委会约谈。枫林区排名全市末位,纺织社区被约谈。")
+    assert [(r.unit, r.grade) for r in ranked(text, "news")] == [
+        ("望江区北门街道", "约谈"), ("枫林区纺织街道", "约谈"), ("枫林区", None), ("纺织社区", "约谈")]

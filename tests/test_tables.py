@@ -222,3 +222,9 @@ def test_a_row_cut_off_mid_number_keeps_what_is_complete():
     text = "名次      街道            得分\n1         铁路街道        94.6\n5         红旗街道        85."
     got = [(r.rank, r.unit, r.score) for t in parse(text) for r in t.records]
     assert got == [(1, "铁路街道", 94.6), (5, "红旗街道", None)]
+
+
+def test_group_labels_naming_a_verdict_and_a_kind_of_unit():
+    text = "红旗社区\t\t黄旗社区\t\n排名\t社区名称\t排名\t社区名称\n1\t铁路社区\t11\t北门社区\n"
+    got = sorted((r.rank, r.unit, r.group, r.grade) for t in parse(text) for r in t.records)
+    assert got == [(1, "铁路社区", "红旗社区", "红旗"), (11, "北门社区", "黄旗社区", "黄旗")]
