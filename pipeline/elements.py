@@ -20,7 +20,7 @@ import regex
 
 from . import config, dates
 from .model import Document
-from .normalise import clean, compact
+from .normalise import compact
 from .registry import register
 
 DOC_NUMBER_RE = regex.compile(
@@ -118,8 +118,8 @@ class Reader:
         flat = ln.flat
         if flat.endswith("摄") or self.is_furniture(ln):
             return False
-        return bool(regex.search(r"[。！？]", flat[:-1] + "x")) and len(flat) > 20 or \
-            (len(SENTENCE_PUNCT.findall(flat)) >= 2 and len(flat) > 30)
+        # (not ! and ?: a web headline may shout; sentences of a body end with 。 or run on commas)
+        return ("。" in flat and len(flat) > 20) or (len(SENTENCE_PUNCT.findall(flat)) >= 2 and len(flat) > 30)
 
     def _metadata(self) -> dict[str, tuple[str, TextLine]]:
         found = {}
