@@ -344,13 +344,16 @@ def prose(doc: Document, a: int, b: int, col: Collector, group: str | None, spea
     def subject(i: int, j: int) -> list[Span]:
         """The units a clause opens with, the last one cut where its description starts."""
         found = items(i, j)
+        for k, x in enumerate(found):  # the list ends at the first name its description runs on from
+            cut = regex.search(cfg()["predicate"], x.text[2:])
+            if cut:
+                found = found[:k] + [head(x, 2 + cut.start())]
+                break
         if not found:
             return []
-        cut = regex.search(cfg()["predicate"], found[-1].text[2:])
-        if cut:
-            found[-1] = head(found[-1], 2 + cut.start())
         suffixes = tuple(cfg()["unit_suffixes"])
-        if all(x.text.endswith(suffixes) and unit_like(strip_spliced(x.text, col.title)) for x in found) \
+        if all(len(x.text) >= 3 and x.text.endswith(suffixes) and unit_like(strip_spliced(x.text, col.title))
+               for x in found) \
                 and not any(is_category(x.text) for x in found):
             return found
         return []
@@ -452,16 +455,21 @@ def prose(doc: Document, a: int, b: int, col: Collector, group: str | None, spea
             found = subject(cl.start(), cl.start() + m.start())
             if found:
                 col.items(found, None, grade=m.group(1), spliced=True)
-    # a verdict closing a sentence about what the units did: A、B台账规范，…，予以通报表扬
-    for sent in regex.finditer(r"[^。！？!?]+", t):
+    # a verdict closing a sentence about what the units did: A、B台账规范，…，予以通报表扬;
+    # a verdict sentence without a subject (决定予以通报批评) is about the units of the
+    # sentences just before it (经查，A、B两家单位…)
+    recent: tuple[int, list[Span]] | None = None
+    for k, sent in enumerate(regex.finditer(r"[^。！？!?]+", t)):
+        found = next((f for cl in CLAUSE.finditer(t, sent.start(), sent.end())
+                      if (f := subject(cl.start(), cl.end()))), [])
         v = regex.search(cfg()["sentence_verdict"], sent.group())
-        if not v:
-            continue
-        for cl in CLAUSE.finditer(t, sent.start(), sent.end()):
-            found = subject(cl.start(), cl.end())
-            if found:
-                col.items(found, None, grade=v.group(1), spliced=True)
-                break
+        if v and not found and recent and k - recent[0] <= 3:
+            found = recent[1]
+        if v and found:
+            col.items(found, None, grade=v.group(1), spliced=True)
+            recent = None
+        elif found:
+            recent = (k, found)
 
 
 def is_category(text: str) -> bool:

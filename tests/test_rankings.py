@@ -188,3 +188,9 @@ def test_places_stated_before_the_units_and_units_given_an_action():
             "对排名后两位的县市区,由市安委会约谈。枫林区排名全市末位,纺织社区被约谈。")
     assert [(r.unit, r.grade) for r in ranked(text, "news")] == [
         ("望江区北门街道", "约谈"), ("枫林区纺织街道", "约谈"), ("枫林区", None), ("纺织社区", "约谈")]
+
+
+def test_a_verdict_sentence_about_the_units_of_the_sentence_before():
+    text = ("经查，县水务局、县住房和城乡建设局两家单位对本行业领域安全隐患排查不深入、不细致。"
+            "上述行为违反了有关规定。经县安委会研究，决定予以通报批评。对排名后两位的市场，已下发整改通知书。")
+    assert [(r.unit, r.grade) for r in ranked(text)] == [("县水务局", "通报批评"), ("县住房和城乡建设局", "通报批评")]
