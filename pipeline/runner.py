@@ -10,6 +10,7 @@ yielded in input order, so the output is byte-identical whatever the mode.
 from __future__ import annotations
 
 import functools
+import gc
 import itertools
 import json
 import logging
@@ -147,20 +148,30 @@ def process_safely(pipeline: Pipeline, path: str, skip: Container[str] = ()) -> 
 
 
 # ------------------------------------------------------------------ workers
+# a notice with a header, a table, prose and a signature: running it loads what stages load lazily
+WARM_UP = ("关于2024年第一季度工作考核结果的通报\n\n各乡镇人民政府，县直各单位：\n\n"
+           "根据《考核办法》，县考核办对各乡镇进行了考核，现将结果通报如下。\n\n"
+           "排名\t单位\t得分\n1\t东风镇\t95.5\n2\t西湖乡\t93.2\n\n"
+           "各单位要认真整改，我们将加强督查。\n\n县考核工作领导小组办公室\n2024年4月1日\n")
+
 # Per worker process: pipelines built once (keyed by stage list), and the resume set.
 _WORKER: dict = {}
 
 
+def _pipeline_key(stages: list[str] | None, timed: bool) -> tuple:
+    return (tuple(stages) if stages is not None else None, timed)
+
+
 def _worker_pipeline(stages: list[str] | None, timed: bool) -> Pipeline:
-    key = (tuple(stages) if stages is not None else None, timed)
+    key = _pipeline_key(stages, timed)
     if key not in _WORKER:
         _WORKER[key] = Pipeline(stages, timings={} if timed else None)
     return _WORKER[key]
 
 
 def _init_worker(skip: Container[str]) -> None:
-    # the pipeline is built by the first batch: a failure to build it is then an ordinary
-    # exception that stops the run, not a crashed pool
+    # a pipeline not inherited from the parent is built by the first batch: a failure to
+    # build it is then an ordinary exception that stops the run, not a crashed pool
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
     _WORKER["skip"] = skip
 
@@ -311,10 +322,29 @@ def run(paths: Iterable[str], pipeline: Pipeline | None = None, *, jobs: int = 1
             pipeline.timings = saved
         return
     timed = timings is not None
-    make = functools.partial(ProcessPoolExecutor, jobs, mp_context=_fork_context(),
+    context = _fork_context()
+    key = _pipeline_key(stages, timed)
+    if context.get_start_method() == "fork" and key not in _WORKER:
+        # Load the pipeline here and warm its lazy resources (dictionaries, gazetteer) on a
+        # made-up notice: forked workers then share those pages instead of loading their own.
+        shared = _worker_pipeline(stages, timed)
+        shared(Document.from_text(WARM_UP, "<warm-up>"))
+        if shared.timings is not None:
+            shared.timings.clear()
+        gc.freeze()  # the workers' garbage collector must not write to the shared pages
+    else:
+        key = None
+    make = functools.partial(ProcessPoolExecutor, jobs, mp_context=context,
                              initializer=_init_worker, initargs=(skip,))
     workers = Workers(make, work_batch, {"stages": stages, "timed": timed}, window=jobs * 4, timings=timings)
-    yield from workers.run(batched(itertools.chain(head, paths), batch_size))
+    try:
+        yield from workers.run(batched(itertools.chain(head, paths), batch_size))
+    finally:
+        if key is not None:
+            del _WORKER[key]
+            gc.unfreeze()
+
+
 
 
 def _run_dask(paths: Iterator[str], address: str, jobs: int, batch_size: int, skip: Container[str],

@@ -32,7 +32,7 @@ def make_probe():
             os._exit(3)
         if FAIL in doc.raw:
             raise RuntimeError("probe failure")
-        doc.flag("probe", instance)
+        doc.flag("probe", f"{instance}|{os.getpid()}")
         return doc
     return probe
 
@@ -104,18 +104,15 @@ def test_dask_local_cluster_writes_the_same_bytes(inputs, tmp_path):
     assert timings["normalise"] > 0  # timings come back from the Dask workers
 
 
-def test_each_worker_builds_its_pipeline_once(inputs):
+def test_the_pipeline_is_built_once_and_shared_by_the_workers(inputs):
     outcomes = list(run(inputs, jobs=2, batch_size=2, stages=PROBE_STAGES))
-    instances = [f["message"] for o in outcomes if o.document for f in o.document["flags"]
-                 if f["code"] == "probe"]
-    assert len(instances) == sum(o.error is None for o in outcomes)
-    by_pid: dict[str, set[str]] = {}
-    for inst in instances:
-        pid, _ = inst.split(":")
-        by_pid.setdefault(pid, set()).add(inst)
-    assert str(os.getpid()) not in by_pid  # the work ran in the workers
-    assert 1 <= len(by_pid) <= 2
-    assert all(len(insts) == 1 for insts in by_pid.values())
+    probes = [f["message"].split("|") for o in outcomes if o.document for f in o.document["flags"]
+              if f["code"] == "probe"]
+    assert len(probes) == sum(o.error is None for o in outcomes)
+    built = {instance for instance, _ in probes}
+    ran_in = {pid for _, pid in probes}
+    assert len(built) == 1 and built.pop().startswith(f"{os.getpid()}:")  # built once, here, before the fork
+    assert str(os.getpid()) not in ran_in and 1 <= len(ran_in) <= 2  # used by the workers
 
 
 def test_a_crashed_worker_costs_only_its_own_input(tmp_path):
