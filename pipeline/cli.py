@@ -46,8 +46,8 @@ def main():
               help="Longest line, in characters; a file with a longer one becomes a `too_large` error "
                    "(default: max_line_length in configs/limits.toml).")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=default_jobs(), show_default="all cores",
-              help="Worker processes; each loads configs and dictionaries once.  The output is in "
-                   "input order, byte for byte the same whatever the number.")
+              help="Worker processes.  Configs and dictionaries are loaded once and shared by the "
+                   "workers.  The output is in input order, byte for byte the same whatever the number.")
 @click.option("--dask", "dask_address", metavar="ADDRESS",
               help="Run on a Dask cluster: a scheduler address (tcp://host:8786), or `local` for a "
                    "LocalCluster of --jobs workers.  Workers must see INPUTS at the same paths and "
