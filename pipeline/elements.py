@@ -428,8 +428,9 @@ def read_elements(doc: Document) -> Document:
             issuer = [compact(r.meta["issuer"][0]).text]
         if not issuer:
             issuer = r.issuer_from_title(doc.title)
-        if date is None and "date" in r.meta:
-            date = dates.parse(r.meta["date"][0])
+        if date is None and "date" in r.meta:  # `公文生成日期:2025-10-30`, `发布时间:2024-03-15 09:30 来源:…`
+            found = dates.find(r.meta["date"][0])
+            date = found[0].norm if found and found[0].start == 0 and found[0].kind in ("date", "iso") else None
     elif r.genre == "newspaper":
         date = r.news_date()
     else:

@@ -135,3 +135,13 @@ def test_titled_names_that_close_a_line_and_full_width_punctuation():
         "　　约谈人：县政府副县长、县安委会副主任 廖文彬\n　　约谈对象：河口镇镇长 钟建华；双溪镇镇长 黎秀梅\n")
     names = {e.text.replace(" ", "") for e in of_type(doc, "PERSON")}
     assert names == {"廖文彬", "钟建华", "黎秀梅"}
+
+
+def test_traditional_script_values_as_printed_norms_simplified():
+    doc = Pipeline().process_text(
+        "我縣公佈2023年度農村生活垃圾治理考核結果\n發佈時間:2024-03-15 09:30:12  來源:縣城市管理局\n\n"
+        "　　近日，縣領導小組辦公室印發通報。副縣長鄭曉東出席會議並講話，要求各鄉鎮抓好整改。\n")
+    assert doc.title == "我縣公佈2023年度農村生活垃圾治理考核結果"
+    assert doc.date == "2024-03-15"
+    people = [(e.text, e.norm) for e in of_type(doc, "PERSON")]
+    assert people == [("鄭曉東", "郑晓东")]
