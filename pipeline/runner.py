@@ -364,7 +364,8 @@ def _run_dask(paths: Iterator[str], address: str, jobs: int, batch_size: int, sk
     else:
         client = Client(address)
     try:
-        skip_data = client.scatter(frozenset(skip), broadcast=True) if skip else frozenset()
+        # (in a list: scatter would send the items of a bare set one by one)
+        skip_data = client.scatter([frozenset(skip)], broadcast=True)[0] if skip else frozenset()
         kwargs = {"stages": stages, "timed": timings is not None, "skip": skip_data}
         n_workers = max(len(client.scheduler_info().get("workers", {})), 1)
         workers = Workers(lambda: client.get_executor(pure=False), work_batch, kwargs,

@@ -79,3 +79,16 @@ def test_cli_resume_reports_what_it_skipped(inputs, fresh, tmp_path):
     assert f"{done - 5} documents, 2 errors" in again.output
     assert "5 already done (skipped)" in again.output
     assert outputs(tmp_path) == outputs(fresh)
+
+
+def test_resume_on_a_dask_cluster(inputs, tmp_path):
+    pytest.importorskip("distributed")
+    some = inputs[:8]  # with the empty file
+    run_to_folder(some[:3], tmp_path, jobs=1)
+    before = doc_lines(tmp_path)
+    summary = run_to_folder(some, tmp_path, dask="local", jobs=2, batch_size=2, resume=True)
+    assert summary.skipped == 3 and summary.errors == 1
+    assert summary.documents == len(some) - 4
+    lines = doc_lines(tmp_path)
+    assert lines[:3] == before and len(lines) == len(some) - 1
+    assert [json.loads(x)["source"] for x in lines] == [p for p in some if "empty" not in p]
