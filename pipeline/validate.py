@@ -44,8 +44,10 @@ class Report:
                 f"{self.errors} error records")
 
 
-def validate(out_dir: str | os.PathLike, inputs: list[str] | None = None) -> Report:
-    """Everything wrong with the output folder `out_dir`; `inputs` as given to the run."""
+def validate(out_dir: str | os.PathLike, inputs: list[str] | None = None,
+             root: str | os.PathLike | None = None) -> Report:
+    """Everything wrong with the output folder `out_dir`; `inputs` as given to the
+    run; `root` the folder the run was started in (relative sources are read from it)."""
     out = Path(out_dir)
     report = Report()
     seen: dict[str, list[str]] = defaultdict(list)  # source -> where it appears
@@ -58,7 +60,7 @@ def validate(out_dir: str | os.PathLike, inputs: list[str] | None = None) -> Rep
             source = obj.get("source")
             if isinstance(source, str):
                 seen[source].append(where)
-            _check_document(obj, where, report)
+            _check_document(obj, where, report, root)
     err_file = out / "errors.jsonl"
     if err_file.is_file():
         for where, obj in _lines(err_file, report):
@@ -66,7 +68,7 @@ def validate(out_dir: str | os.PathLike, inputs: list[str] | None = None) -> Rep
             _check_error(obj, where, report)
             if isinstance(obj.get("source"), str):
                 seen[obj["source"]].append(where)
-    _check_accounting(seen, inputs, report)
+    _check_accounting(seen, inputs, report, root)
     return report
 
 
@@ -94,13 +96,13 @@ def _lines(path: Path, report: Report):
             yield where, obj
 
 
-def _check_document(doc: dict, where: str, report: Report) -> None:
+def _check_document(doc: dict, where: str, report: Report, root: str | os.PathLike | None) -> None:
     label = f"{where} ({doc.get('source')})"
     raw = None
     source = doc.get("source")
     if isinstance(source, str):
         try:
-            decoded = read(source, Limits.none())
+            decoded = read(os.path.join(root, source) if root is not None else source, Limits.none())
         except InputError as err:
             report.notes.append(f"{label}: source not checked ({err.code}: {err.message})")
         else:
@@ -130,14 +132,23 @@ def _check_error(err: dict, where: str, report: Report) -> None:
         report.problems.append(f"{label}: error record without a message")
 
 
-def _check_accounting(seen: dict[str, list[str]], inputs: list[str] | None, report: Report) -> None:
+def _discover_as_given(inputs: list[str], root: str | os.PathLike | None):
+    """The run's input files, as the run named them, found from `root`."""
+    for item in inputs:
+        base = os.path.join(root, item) if root is not None else item
+        for found in discover([base]):
+            yield item + found[len(base):]
+
+
+def _check_accounting(seen: dict[str, list[str]], inputs: list[str] | None, report: Report,
+                      root: str | os.PathLike | None) -> None:
     for source, places in seen.items():
         if len(places) > 1:
             report.problems.append(f"{source}: accounted for {len(places)} times ({', '.join(places)})")
     if inputs is None:
         report.notes.append("inputs not given: only checked that no source is accounted for twice")
         return
-    expected = {os.path.normpath(p): p for p in discover(list(inputs))}
+    expected = {os.path.normpath(p): p for p in _discover_as_given(inputs, root)}
     found = {os.path.normpath(s): s for s in seen}
     for key in sorted(expected.keys() - found.keys()):
         report.problems.append(f"{expected[key]}: an input with neither a document nor an error record")
@@ -155,9 +166,12 @@ import click  # noqa: E402  (the command is optional to the library above)
 @click.argument("inputs", nargs=-1, type=click.Path())
 @click.option("--max-problems", default=50, show_default=True, type=click.IntRange(min=0),
               help="Print at most this many problems (all are counted).")
+@click.option("--root", type=click.Path(exists=True, file_okay=False),
+              help="The folder the run was started in: relative sources are read from there "
+                   "(default: the current folder).")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as one JSON object.")
 @click.option("--verbose", "-v", is_flag=True, help="Also print notes (sources that could not be re-read).")
-def validate_command(out_dir, inputs, max_problems, as_json, verbose):
+def validate_command(out_dir, inputs, max_problems, root, as_json, verbose):
     """Check the output folder DIR of `tongbao run` against the contract.
 
     \b
@@ -166,8 +180,8 @@ def validate_command(out_dir, inputs, max_problems, as_json, verbose):
         in order, and validates against the schema;
       - entity, record, commitment and flag offsets fit the raw text, entities
         slice back exactly and sections tile it, when the source file can be
-        read again (paths are resolved as the run gave them, so run this from
-        the same folder); doc_id and encoding match the file;
+        read again (relative paths from the current folder, or --root);
+        doc_id and encoding match the file;
       - every line of errors.jsonl has a source, a known code and a message;
       - no source is accounted for twice, and, when INPUTS (the run's inputs,
         as given to it) are passed, every input is in exactly one of the two files.
@@ -183,7 +197,7 @@ def validate_command(out_dir, inputs, max_problems, as_json, verbose):
       1  problems found (listed, with the file and line they are on)
       2  bad command-line usage
     """
-    report = validate(out_dir, list(inputs) if inputs else None)
+    report = validate(out_dir, list(inputs) if inputs else None, root)
     if as_json:
         click.echo(json.dumps({"ok": report.ok, "documents": report.documents, "errors": report.errors,
                                "raw_checked": report.raw_checked, "problems": report.problems,

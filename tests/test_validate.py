@@ -210,3 +210,14 @@ def test_the_date_of_a_document_follows_the_contract(date, ok):
            "issuer": [], "recipients": [], "date": date, "attachments": [], "cc": [], "sections": [],
            "records": [], "entities": [], "commitments": [], "flags": []}
     assert (problems(doc) == []) is ok
+
+
+def test_relative_sources_are_read_from_the_root_folder(tmp_path, monkeypatch):
+    (tmp_path / "in").mkdir()
+    shutil.copy(sample_files()[0], tmp_path / "in" / "a.txt")
+    monkeypatch.chdir(tmp_path)
+    assert CliRunner().invoke(main, ["run", "in", "--out", "out", "-q"], env=CLEAN_ENV).exit_code == 0
+    monkeypatch.chdir(tmp_path / "out")  # elsewhere: the source cannot be found
+    assert validate(".").raw_checked == 0
+    report = validate(".", ["in"], root=tmp_path)
+    assert (report.problems, report.raw_checked) == ([], 1)
