@@ -317,47 +317,57 @@ def speaker_span(raw: str, speaker: str, s: int, e: int) -> Span:
     return Span(speaker, at if at >= 0 else s, e)
 
 
-def prose(doc: Document, a: int, b: int, col: Collector, group: str | None, speaker: str | None = None) -> None:
-    """Rankings stated in running text, read with line wraps and stray spaces dropped."""
-    raw = doc.raw
-    c = compact(doc.work["view"], a, b)
-    t = c.text
+class Prose:
+    """Rankings stated in running text, read on the compact text (line wraps and stray
+    spaces dropped) with every match mapped back to raw offsets."""
 
-    def sp(i: int, j: int) -> Span:
-        s, e = c.span(i, j)
-        return Span(clean(raw[s:e]), s, e)
+    def __init__(self, doc: Document, a: int, b: int, col: Collector, group: str | None, speaker: str | None):
+        self.raw, self.col, self.group, self.speaker = doc.raw, col, group, speaker
+        self.c = compact(doc.work["view"], a, b)
+        self.t = self.c.text
+        self.clauses = list(CLAUSE.finditer(self.t))
 
-    def items(i: int, j: int) -> list[Span]:
+    def read(self) -> None:
+        self.inline_scores()
+        self.listed()
+        self.own_place()
+        self.verdicts()
+        self.actions()
+        self.sentence_verdicts()
+
+    # -- pieces of text
+
+    def sp(self, i: int, j: int) -> Span:
+        s, e = self.c.span(i, j)
+        return Span(clean(self.raw[s:e]), s, e)
+
+    def items(self, i: int, j: int) -> list[Span]:
         out, pos = [], i
-        for m in ITEM_SPLIT.finditer(t, i, j):
-            if not splits_at(t, m):
-                continue
-            out.append((pos, m.start()))
-            pos = m.end()
+        for m in ITEM_SPLIT.finditer(self.t, i, j):
+            if splits_at(self.t, m):
+                out.append((pos, m.start()))
+                pos = m.end()
         out.append((pos, j))
-        return [sp(x, y) for x, y in out if y > x]
+        return [self.sp(x, y) for x, y in out if y > x]
 
-    def all_units(spans: list[Span]) -> bool:
-        return bool(spans) and all(unit_like(strip_spliced(x.text, col.title)) and len(x.text) <= cfg()["max_unit"]
-                                   and not is_category(x.text) for x in spans)
+    def all_units(self, spans: list[Span]) -> bool:
+        return bool(spans) and all(unit_like(strip_spliced(x.text, self.col.title))
+                                   and len(x.text) <= cfg()["max_unit"] and not is_category(x.text) for x in spans)
 
-    def subject(i: int, j: int) -> list[Span]:
+    def subject(self, i: int, j: int) -> list[Span]:
         """The units a clause opens with, the last one cut where its description starts."""
-        found = items(i, j)
+        found = self.items(i, j)
         for k, x in enumerate(found):  # the list ends at the first name its description runs on from
             cut = regex.search(cfg()["predicate"], x.text[2:])
             if cut:
                 found = found[:k] + [head(x, 2 + cut.start())]
                 break
-        if not found:
-            return []
         suffixes = tuple(cfg()["unit_suffixes"])
-        if all(len(x.text) >= 3 and x.text.endswith(suffixes) and unit_like(strip_spliced(x.text, col.title))
-               for x in found) \
-                and not any(is_category(x.text) for x in found):
-            return found
-        return []
+        ok = all(len(x.text) >= 3 and x.text.endswith(suffixes) and not is_category(x.text)
+                 and unit_like(strip_spliced(x.text, self.col.title)) for x in found)
+        return found if found and ok else []
 
+    @staticmethod
     def scored_items(found: list[Span]) -> tuple[list[Span], list[float | None]]:
         """`临江区以93.6分`: the unit and its score."""
         spans, scores = [], []
@@ -367,109 +377,137 @@ def prose(doc: Document, a: int, b: int, col: Collector, group: str | None, spea
             scores.append(float(m.group(2)) if m else None)
         return spans, scores
 
-    # inline scores: A88.31分、B88.01分…
-    runs, run = [], []
-    for m in SCORED.finditer(t):
-        if run and t[run[-1].end():m.start()] != "、":
-            runs.append(run)
-            run = []
-        run.append(m)
-    if run:
+    # -- the patterns
+
+    def inline_scores(self) -> None:
+        """`A88.31分、B88.01分…`: ranks only after an intro that says it is a ranking."""
+        t, runs, run = self.t, [], []
+        for m in SCORED.finditer(t):
+            if run and t[run[-1].end():m.start()] != "、":
+                runs.append(run)
+                run = []
+            run.append(m)
         runs.append(run)
-    for run in runs:
-        if len(run) < 2:
-            continue
-        ranked = is_ranking_intro(t[max(0, run[0].start() - 60):run[0].start()])
-        for i, m in enumerate(run):
-            u0 = max(t.rfind(":", m.start("unit"), m.end("unit")), t.rfind("：", m.start("unit"), m.end("unit"))) + 1
-            col.add(sp(max(u0, m.start("unit")), m.end("unit")), group, rank=i + 1 if ranked else None,
-                    score=float(m.group("score")))
-    # graded lists `评定为优秀等次的有：A、B；` and placed lists `前三名依次为：A、B、C。`
-    for key in ("graded_list", "placed_list"):
-        for m in regex.finditer(cfg()[key], t):
-            stop = regex.compile(r"[。；;]|$").search(t, m.end()).start()
-            found = items(m.end(), stop)
-            if not all_units(found):
+        for run in runs:
+            if len(run) < 2:
                 continue
-            label = m.group("label")
-            grade = next((g for g in sorted(grades(), key=len, reverse=True) if g in label), None) \
-                if key == "graded_list" else None
-            ranked = key == "placed_list" and bool(m.group("order")) and "前" in label
+            ranked = is_ranking_intro(t[max(0, run[0].start() - 60):run[0].start()])
+            for i, m in enumerate(run):
+                colon = max(t.rfind(":", m.start("unit"), m.end("unit")), t.rfind("：", m.start("unit"), m.end("unit")))
+                self.col.add(self.sp(max(colon + 1, m.start("unit")), m.end("unit")), self.group,
+                             rank=i + 1 if ranked else None, score=float(m.group("score")))
+
+    def listed(self) -> None:
+        """Graded lists `评定为优秀等次的有：A、B；` and placed lists `前三名依次为：A、B、C。`."""
+        for key in ("graded_list", "placed_list"):
+            for m in regex.finditer(cfg()[key], self.t):
+                stop = regex.compile(r"[。；;]|$").search(self.t, m.end()).start()
+                found = self.items(m.end(), stop)
+                if not self.all_units(found):
+                    continue
+                label = m.group("label")
+                grade = next((g for g in sorted(grades(), key=len, reverse=True) if g in label), None) \
+                    if key == "graded_list" else None
+                ranked = key == "placed_list" and bool(m.group("order")) and "前" in label
+                for i, it in enumerate(found):
+                    self.col.add(it, label, grade=grade, rank=i + 1 if ranked else None, spliced=True)
+
+    def own_place(self) -> None:
+        """A speaker's own place: `我镇排名第14位`."""
+        if self.speaker:
+            for m in regex.finditer(cfg()["own_rank"], self.t):
+                self.col.add(speaker_span(self.raw, self.speaker, *self.c.span(m.start(), m.end())), self.group,
+                             rank=to_int(m.group(1)), named=False)
+
+    def verdicts(self) -> None:
+        """Places stated after a list of units (`A、B位列前三名`, `A以93.6分排名第一`) or
+        before it (`排名后三位的A、B`), with what follows from them (`，被通报约谈`)."""
+        t, clauses = self.t, self.clauses
+        verdict_re = regex.compile(cfg()["prose_verdict"])
+        for ci, cl in enumerate(clauses):
+            m = verdict_re.search(t, cl.start(), cl.end())
+            if not m or any(w in t[cl.start():m.end()] for w in cfg()["goal_words"]):
+                continue
+            verdict = t[m.start():m.end()]
+            if t[m.end():m.end() + 1] == "的":  # 排名后三位的A、B、C主要负责人…约谈
+                found, _ = self.scored_items(self.subject(m.end() + 1, cl.end()))
+                if self.all_units(found):
+                    self.col.items(found, verdict, grade=action_of(t[cl.start():cl.end()]), spliced=True)
+                continue
+            pre_end = self.list_end(cl.start(), m.start())
+            if self.speaker and regex.search(r"我(?:镇|乡|区|县|市|局|委|办|单位|街道|社区|村|公司|行|校|院)",
+                                             t[cl.start():pre_end]):
+                self.col.add(speaker_span(self.raw, self.speaker, *self.c.span(cl.start(), cl.end())), verdict,
+                             named=False)  # 我镇…排名末位: the speaker
+                continue
+            found = self.items(cl.start(), pre_end)
+            if not found and ci > 0:  # `A、B得分低于85分，排名后两位`: the subject is the clause before
+                found = self.subject(clauses[ci - 1].start(), clauses[ci - 1].end())
+            found, scores = self.scored_items(found)
+            if not self.all_units(found):
+                continue
+            places = places_in(verdict)
+            ranks = places if len(places) == len(found) else [None] * len(found)
+            grade = self.consequence(ci)  # a place stated in prose (排名末位) is no grade; what follows may be
+            first = strip_spliced(found[0].text, self.col.title)
             for i, it in enumerate(found):
-                col.add(it, label, grade=grade, rank=i + 1 if ranked else None, spliced=True)
-    # the speaker's own place: 我镇排名第14位
-    if speaker:
-        for m in regex.finditer(cfg()["own_rank"], t):
-            col.add(speaker_span(raw, speaker, *c.span(m.start(), m.end())), group, rank=to_int(m.group(1)),
-                    named=False)
-    # verdicts stated after a list of units (`A、B位列前三名`) or before it (`排名后三位的A、B`)
-    verdict_re = regex.compile(cfg()["prose_verdict"])
-    clauses = list(CLAUSE.finditer(t))
-    for ci, cl in enumerate(clauses):
-        m = verdict_re.search(t, cl.start(), cl.end())
-        if not m or any(w in t[cl.start():m.end()] for w in cfg()["goal_words"]):
-            continue
-        verdict = t[m.start():m.end()]
-        if t[m.end():m.end() + 1] == "的":  # 排名后三位的A、B、C主要负责人…约谈
-            found, scores = scored_items(subject(m.end() + 1, cl.end()))
-            if all_units(found):
-                col.items(found, verdict, grade=action_of(t[cl.start():cl.end()]), spliced=True)
-            continue
-        pre_end = m.start()
-        pre = t[cl.start():pre_end]
+                self.col.add(it, verdict, grade=grade, rank=ranks[i], score=scores[i],
+                             prefix_of=first if i else None, spliced=True)
+
+    def list_end(self, start: int, verdict_at: int) -> int:
+        """Where the unit list before a verdict ends: before `在…中`, `3家单位`, `考核`."""
+        pre = self.t[start:verdict_at]
         at = pre.find("在")
-        if at > 0 and pre.endswith("中"):
-            pre_end = cl.start() + at
-        tail = regex.search(cfg()["verdict_lead"], t[cl.start():pre_end])
-        if tail:
-            pre_end = cl.start() + tail.start()
-        if speaker and regex.search(r"我(?:镇|乡|区|县|市|局|委|办|单位|街道|社区|村|公司|行|校|院)", t[cl.start():pre_end]):
-            col.add(speaker_span(raw, speaker, *c.span(cl.start(), cl.end())), verdict,
-                    named=False)  # 我镇…排名末位: the speaker
-            continue
-        found = items(cl.start(), pre_end)
-        if not found and ci > 0:  # `A、B得分低于85分，排名后两位`: the subject is the clause before
-            found = subject(clauses[ci - 1].start(), clauses[ci - 1].end())
-        found, scores = scored_items(found)
-        if not all_units(found):
-            continue
-        grade = None  # a place stated in prose (排名末位) is no grade; what follows from it may be
-        if ci + 1 < len(clauses):
-            nxt = t[clauses[ci + 1].start():clauses[ci + 1].end()]
-            g = regex.search(cfg()["consequence"], nxt)
-            if g and not subject(clauses[ci + 1].start(), clauses[ci + 1].start() + g.start()):
-                grade = g.group(1)  # 被通报约谈 (a clause with a subject of its own is another verdict)
-        start = regex.search(r"第", verdict)
-        places = [to_int(x) for x in regex.findall(r"[一二三四五六七八九十百\d]+", verdict[start.start():])] \
-            if start else []
-        ranks = places if len(places) == len(found) else [None] * len(found)
-        first = strip_spliced(found[0].text, col.title)
-        for i, it in enumerate(found):
-            col.add(it, verdict, grade=grade, rank=ranks[i], score=scores[i], prefix_of=first if i else None,
-                    spliced=True)
-    # `纺织街道被约谈`: a unit given an action
-    actions = "|".join(map(regex.escape, cfg()["actions"]))
-    for cl in clauses:
-        m = regex.search(rf"被(?:[^，,。；;]{{0,6}}?(?:亮出|给予|予以|亮|挂))?[“\"]?({actions})[”\"]?$", t[cl.start():cl.end()])
-        if m:
-            found = subject(cl.start(), cl.start() + m.start())
+        end = start + at if at > 0 and pre.endswith("中") else verdict_at
+        tail = regex.search(cfg()["verdict_lead"], self.t[start:end])
+        return start + tail.start() if tail else end
+
+    def consequence(self, ci: int) -> str | None:
+        """`被通报约谈` in the next clause, unless that clause has a subject of its own."""
+        if ci + 1 >= len(self.clauses):
+            return None
+        nxt = self.clauses[ci + 1]
+        g = regex.search(cfg()["consequence"], self.t[nxt.start():nxt.end()])
+        if g and not self.subject(nxt.start(), nxt.start() + g.start()):
+            return g.group(1)
+        return None
+
+    def actions(self) -> None:
+        """`纺织街道被约谈`: units given an action."""
+        actions = "|".join(map(regex.escape, cfg()["actions"]))
+        pattern = regex.compile(rf"被(?:[^，,。；;]{{0,6}}?(?:亮出|给予|予以|亮|挂))?[“\"]?({actions})[”\"]?$")
+        for cl in self.clauses:
+            m = pattern.search(self.t[cl.start():cl.end()])
+            found = self.subject(cl.start(), cl.start() + m.start()) if m else []
             if found:
-                col.items(found, None, grade=m.group(1), spliced=True)
-    # a verdict closing a sentence about what the units did: A、B台账规范，…，予以通报表扬;
-    # a verdict sentence without a subject (决定予以通报批评) is about the units of the
-    # sentences just before it (经查，A、B两家单位…)
-    recent: tuple[int, list[Span]] | None = None
-    for k, sent in enumerate(regex.finditer(r"[^。！？!?]+", t)):
-        found = next((f for cl in CLAUSE.finditer(t, sent.start(), sent.end())
-                      if (f := subject(cl.start(), cl.end()))), [])
-        v = regex.search(cfg()["sentence_verdict"], sent.group())
-        if v and not found and recent and k - recent[0] <= 3:
-            found = recent[1]
-        if v and found:
-            col.items(found, None, grade=v.group(1), spliced=True)
-            recent = None
-        elif found:
-            recent = (k, found)
+                self.col.items(found, None, grade=m.group(1), spliced=True)
+
+    def sentence_verdicts(self) -> None:
+        """A verdict closing a sentence about what the units did (`A、B台账规范，…，予以通报表扬`);
+        a verdict sentence without a subject (`决定予以通报批评`) is about the units of the
+        sentences just before it (`经查，A、B两家单位…`)."""
+        recent: tuple[int, list[Span]] | None = None
+        for k, sent in enumerate(regex.finditer(r"[^。！？!?]+", self.t)):
+            found = next((f for cl in CLAUSE.finditer(self.t, sent.start(), sent.end())
+                          if (f := self.subject(cl.start(), cl.end()))), [])
+            v = regex.search(cfg()["sentence_verdict"], sent.group())
+            if v and not found and recent and k - recent[0] <= 3:
+                found = recent[1]
+            if v and found:
+                self.col.items(found, None, grade=v.group(1), spliced=True)
+                recent = None
+            elif found:
+                recent = (k, found)
+
+
+def places_in(verdict: str) -> list[int | None]:
+    """`分列第二、三位` -> [2, 3]."""
+    at = verdict.find("第")
+    return [to_int(x) for x in regex.findall(r"[一二三四五六七八九十百\d]+", verdict[at:])] if at >= 0 else []
+
+
+def prose(doc: Document, a: int, b: int, col: Collector, group: str | None, speaker: str | None = None) -> None:
+    Prose(doc, a, b, col, group, speaker).read()
 
 
 def is_category(text: str) -> bool:
