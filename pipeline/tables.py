@@ -178,6 +178,7 @@ class Table:
     group: str | None = None
     mode: str = "pos"  # the header's layout: rows of another layout are not data rows
     records: list[Record] = field(default_factory=list)
+    column_group: dict[int, int] = field(default_factory=dict)  # id(record) -> side-by-side group
 
     @property
     def numeric_cols(self) -> list[int]:
@@ -436,14 +437,13 @@ def rows_to_records(table: Table, row: RawRow, legends: dict[str, str]) -> list[
             part = {i: c for i, c in enumerate(row.cells[g * w:(g + 1) * w])}
             rec = record_of(table, part, g, legends)
             if rec is not None:
-                rec._group_index = g  # type: ignore[attr-defined]
+                table.column_group[id(rec)] = g
                 out.append(rec)
     else:
         cells = align(row.cells, table.roles[:table.width], merge_unit=row.mode == "tokens")
         rec = record_of(table, cells, 0, legends)
         has_value = rec is not None and (rec.scores or rec.rank is not None or rec.seq is not None or rec.grade)
         if rec is not None and rec.unit and has_value:
-            rec._group_index = 0  # type: ignore[attr-defined]
             out.append(rec)
     table.records.extend(out)
     return out
@@ -521,7 +521,7 @@ def section_lines(doc: Document, start: int, end: int) -> list[Line]:
 
 def ordered(table: Table) -> list[Record]:
     """Rows of side-by-side groups read group after group, then in 序号 / rank order."""
-    recs = sorted(table.records, key=lambda r: getattr(r, "_group_index", 0))
+    recs = sorted(table.records, key=lambda r: table.column_group.get(id(r), 0))
     if table.width < len(table.headers) and not table.labels:
         if all(r.seq is not None for r in recs):
             recs.sort(key=lambda r: r.seq)
@@ -631,11 +631,8 @@ def make_tables():
         found = tables_of(doc)
         doc.work["tables"] = found
         recover_units(doc, found)
-        for sid, table in found:
-            for rec in ordered(table):
-                if hasattr(rec, "_group_index"):
-                    del rec._group_index
-                doc.records.append(rec)
+        for _, table in found:
+            doc.records.extend(ordered(table))
         return doc
     return tables
 
