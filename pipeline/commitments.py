@@ -100,7 +100,10 @@ def rules() -> dict:
         "subject_prefix": regex.compile(r"^(?:" + _alt(cues["subject_prefix"]) + ")+"),
         "not_subject": set(cues["not_subject"]),
         "not_subject_head": cues["not_subject_head"],
-        "report": regex.compile(r"(?:^|[，,。])(?P<s>[^%s]{2,24}?)(?<!郑重)(?:%s)[，,：:][^，,。；;]{0,8}?(?P<m>%s)"
+        # the modal opens what is reported, or the clause after one of feeling
+        # (`城东街道表示，对排名靠后深感压力，将立即…`)
+        "report": regex.compile(r"(?:^|[，,。])(?P<s>[^%s]{2,24}?)(?<!郑重)(?:%s)[，,：:]"
+                                r"(?:[^，,。；;]{1,16}[，,])??[^，,。；;]{0,8}?(?P<m>%s)"
                                 % (regex.escape(punct), _alt(cues["report"]), _alt(cues["report_modal"]))),
         "pledge_lead": regex.compile(r"^(?:" + _alt(cues["pledge_lead"]) + ")"),
         "first_person_word": regex.compile(_alt(cues["first_person"])),
@@ -117,6 +120,8 @@ def rules() -> dict:
         "self_criticism": regex.compile("|".join(exc["self_criticism"])),
         "cognition": regex.compile(_alt(exc["cognition"])),
         "event": regex.compile(_alt(exc["event"])),
+        "receive": regex.compile(_alt(exc["receive"])),
+        "low_rank": regex.compile("|".join(exc["low_rank"])),
         "byline_reach": cues["byline_reach"],
         "on_behalf": regex.compile(cues["on_behalf"]),
         "title_speaker": regex.compile(cues["title_speaker"]),
@@ -185,9 +190,10 @@ def find_cue(text: str) -> Cue | None:
     r = rules()
     units = [Cue(m["m"], "unit", subj, m.start("m")) for m in r["unit"].finditer(text)
              if _is_modal(text, m.start("m")) and not r["event"].match(text, m.end("m"))
-             and (subj := _subject(m["s"]))]
+             and _acts(text, m.end("m")) and (subj := _subject(m["s"]))]
     for m in r["report"].finditer(text):
-        if r["first_person_head"].match(m["s"]) or not _is_modal(text, m.start("m")):
+        if (r["first_person_head"].match(m["s"]) or not _is_modal(text, m.start("m"))
+                or not _acts(text, m.end("m"))):
             continue
         after = [u for u in units if u.at > m.start("s")]
         if after:
@@ -202,7 +208,7 @@ def find_cue(text: str) -> Cue | None:
         at = m.start() + (1 if text[m.start()] in "，,：:“「『\"" else 0)
         return Cue(text[at:m.end()], "pledge", None, at)
     for m in r["first_person"].finditer(text):
-        if _is_modal(text, m.start("m")):
+        if _is_modal(text, m.start("m")) and _acts(text, m.end("m")):
             return Cue(text[m.start():m.end("m")] if m.end("m") - m.start() <= 4 else m["m"],
                        "first_person", None, m.start("m"))
     return None
@@ -212,6 +218,12 @@ def _is_modal(text: str, i: int) -> bool:
     """Is text[i] a modal, not part of 主要 / 要求 / 将来 …?"""
     nm = rules()["not_modal"]
     return not (nm.match(text, i) or (i > 0 and nm.match(text, i - 1)))
+
+
+def _acts(text: str, i: int) -> bool:
+    """Does the modal ending at i lead an action, not something received or
+    undergone (`将获得…资金`, `将被约谈`)?"""
+    return not rules()["receive"].match(text, i)
 
 
 def _subject(words: str, report: bool = False) -> str | None:
@@ -252,7 +264,7 @@ def split_person(words: str) -> tuple[str | None, str | None]:
 def excluded(text: str, cue: Cue | None) -> bool:
     """Self-criticism, background, or a directive to others."""
     r = rules()
-    if r["self_criticism"].search(text):
+    if r["self_criticism"].search(text) or admits_low_rank(text, cue):
         return True
     before = text[:cue.at] if cue else text[:12]
     if r["directive"].search(before):
@@ -266,6 +278,22 @@ def excluded(text: str, cue: Cue | None) -> bool:
         return _asks_others(text)
     # `今后，各地要…`: a time cue before a directive
     return cue.kind == "pledge" and _asks_others(text[cue.at + len(cue.trigger):].lstrip("，,：: "))
+
+
+def admits_low_rank(text: str, cue: Cue | None) -> bool:
+    """`我区排名靠后，…`: a low rank admitted in the clause that would pledge.  A rank
+    before the modal's clause is background to the pledge that follows
+    (`对排名靠后深感压力，将立即开展…`); one after the modal names whom the action
+    is about (`将对排名末位的单位进行督查`)."""
+    for m in rules()["low_rank"].finditer(text):
+        if cue is None or (m.start() < cue.at and _clause(text, m.start()) == _clause(text, cue.at)):
+            return True
+    return False
+
+
+def _clause(text: str, i: int) -> int:
+    """Which clause of the sentence text[i] stands in (clauses end at ，；：)."""
+    return len(regex.findall(r"[，,；;：:]", text[:i]))
 
 
 def _asks_others(text: str) -> bool:

@@ -316,3 +316,31 @@ def test_real_documents_without_pledges_give_none(name, sub):
     assert gold["commitments"] == []
     doc, raw = processed(path)
     assert doc["commitments"] == []
+
+
+@pytest.mark.parametrize("text, subject", [
+    ("县教育体育局将把检查结果纳入年度考核，并对排名末位的学校负责人进行约谈。", "县教育体育局"),
+    ("县整治办将对各组排名末位的单位进行跟踪督查。", "县整治办"),
+    ("城东街道表示，对排名靠后深感压力，将立即开展渣土车辆专项整治。", "城东街道"),
+])
+def test_a_low_rank_beside_a_pledge_leaves_it_a_pledge(text, subject):
+    cue = find_cue(text)
+    assert cue.subject == subject and not excluded(text, cue)
+
+
+@pytest.mark.parametrize("text", [
+    "望江区排名靠后,我们深感压力巨大。",
+    "今年一季度,枫林区创文考评排名末位。",
+    "排名末位的乡镇要作说明。",
+])
+def test_a_low_rank_admitted_is_still_self_criticism(text):
+    assert excluded(text, find_cue(text))
+
+
+@pytest.mark.parametrize("text", [
+    "据了解，红榜村将获得每村5000元的奖补资金。",
+    "排名后两位的单位将被约谈。",
+    "对排名前三的单位，市创建办将给予通报表扬。",
+])
+def test_what_a_unit_receives_is_no_pledge(text):
+    assert find_cue(text) is None
