@@ -194,3 +194,9 @@ def test_a_verdict_sentence_about_the_units_of_the_sentence_before():
     text = ("经查，县水务局、县住房和城乡建设局两家单位对本行业领域安全隐患排查不深入、不细致。"
             "上述行为违反了有关规定。经县安委会研究，决定予以通报批评。对排名后两位的市场，已下发整改通知书。")
     assert [(r.unit, r.grade) for r in ranked(text)] == [("县水务局", "通报批评"), ("县住房和城乡建设局", "通报批评")]
+
+
+def test_running_text_about_a_place_without_a_unit_list_gives_nothing():
+    text = ("我市在全省考核中排名第三。该区连续三年位列全市前三。对排名靠后的单位进行约谈。"
+            "希望受到通报表扬的单位再接再厉。城东街道连续两年排名第一。")
+    assert [(r.unit, r.rank) for r in ranked(text, "news")] == [("城东街道", 1)]
