@@ -28,7 +28,8 @@ def cues() -> dict:
         if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
             return regex.compile("|".join(f"(?:{v})" for v in value))
         if isinstance(value, dict):
-            return {k: comp(v) if k not in ("bullets", "header_words") else v for k, v in value.items()}
+            return {k: comp(v) if k not in ("bullets", "header_words", "header_suffixes") else v
+                    for k, v in value.items()}
         if isinstance(value, str) and value.startswith("(?"):
             return regex.compile(value)
         return value
@@ -71,6 +72,10 @@ def make_units(doc: Document) -> list[Unit]:
     units: list[Unit] = []
     for p in doc.work["paragraphs"]:
         start = p.start
+        debris = c["furniture"]["debris_pipe"].match(view[p.start:p.end])
+        if debris and p.end - p.start > 1 and p.start + debris.end() < p.end:
+            doc.flag("ocr_noise", "scan debris at the start of a line", p.start, p.start + debris.end())
+            start = p.start + debris.end()
         while start < p.end and (view[start].isspace() or view[start] in bullets):
             start += 1
         if start >= p.end:
@@ -119,6 +124,8 @@ NUM = regex.compile(r"^[-+]?\d+(\.\d+)?%?$")
 SENTENCE = regex.compile(r"[。！？!?；;]")
 HAN = regex.compile(r"\p{Han}")
 HAN_ONLY = regex.compile(r"^\p{Han}+$")
+# a person listed with their unit: 王振华（青石镇人民政府）
+PERSON_ENTRY = regex.compile(r"^\p{Han}{2,4}[(（][^()（）]{2,30}[)）]$")
 WORDISH = regex.compile(r"[\p{Han}\w]")
 BARE_ATTACHMENT = regex.compile(r"^附(件|表)\d*$")
 NUMBERED_HEADING = regex.compile(r"^[一二三四五六七八九十]+[、.]")
@@ -141,10 +148,12 @@ def cells_of(u: Unit) -> list[str]:
 
 def is_header_row(cells: list[str]) -> bool:
     words = cues()["table"]["header_words"]
+    suffixes = tuple(cues()["table"]["header_suffixes"])
     filled = [squeeze(x) for x in cells if x.strip()]
     if len(filled) < 2 or any(NUM.match(x) or len(x) > 12 or SENTENCE.search(x) for x in filled):
         return False
-    hits = sum(any(w in x and len(x) - len(w) <= 4 for w in words) for x in filled)
+    hits = sum(any(w in x and len(x) - len(w) <= 4 for w in words) or (len(x) <= 6 and x.endswith(suffixes))
+               for x in filled)
     return hits >= max(2, (len(filled) * 3 + 4) // 5)
 
 
@@ -153,7 +162,7 @@ def table_features(u: Unit) -> None:
     line = u.first_line
     if u.n_lines == 1 and "\t" in line and len([x for x in line.split("\t") if x.strip()]) >= 1:
         u.props.add("row")
-    elif u.n_lines == 1 and (line.rstrip().endswith("|") or line.lstrip().startswith("|")):
+    elif u.n_lines == 1 and (line.rstrip().endswith("|") or line.count("|") >= 2):
         u.props.add("row")
     elif u.n_lines == 1 and _ALIGNED.search(line.strip()) and len(u.text) <= 60 \
             and not SENTENCE.search(u.text):
@@ -211,7 +220,7 @@ def local_features(u: Unit) -> None:
         u.props.add("speech_heading")
     if size <= c["name_list"]["max_len"] and ORG_LIKE.match(u.text) and not NUM.match(u.text):
         u.props.add("name")
-        if org_ending().search(u.text):
+        if org_ending().search(u.text) or PERSON_ENTRY.match(u.text):
             u.props.add("org")
     if size <= 24 and c["name_list"]["heading"].search(u.text):
         u.props.add("verdict_heading")
@@ -485,6 +494,14 @@ def label_pledges(units: list[Unit]) -> None:
 
 
 def label_speech(units: list[Unit], doc: Document) -> None:
+    directive = cues()["speech"]["directive_title"]
+    title = next((u for u in units if not u.label), None)
+    if title is not None and directive.search(title.text) and not cues()["speech"]["heading"].search(
+            title.text.replace("讲话", "")):
+        for u in units:  # a leader's speech: directives to others, no pledge speech
+            if not u.label:
+                u.label = "other"
+        return
     speaker = speech_speaker(doc, units)
     first = True
     for u in units:
@@ -556,8 +573,14 @@ def label_newspaper(units: list[Unit]) -> None:
                 if column or after is not None and (not _headline(after, max_len) or "lead" in after.props
                                                     or _author_line(after)):
                     block.append(nxt)
+                elif after is not None and _headline(after, max_len) and not after.label:
+                    # kicker, main title and subtitle
+                    rest = next((v for v in units[units.index(after) + 1:]
+                                 if v.label not in ("other", "caption", "byline")), None)
+                    if rest is not None and (not _headline(rest, max_len) or "lead" in rest.props):
+                        block += [nxt, after]
             article += 1
-            heading = block[-1].flat
+            heading = max(block, key=lambda b: len(b.text)).flat  # the main title is the longest line
             for b in block:
                 b.label, b.article, b.heading = "news", article, heading
             u.new = True

@@ -175,3 +175,31 @@ def test_pdf_page_footers_and_column_labels_and_teasers():
 def test_a_speech_speaker_named_on_the_line_under_the_title():
     doc = seg("在全县创建工作推进会上的表态发言\n石楼县县长 韩志刚\n\n一要提高认识抓落实。我们将全力整改。\n")
     assert {s.speaker for s in doc.sections if s.type == "pledge_speech"} == {"石楼县"}
+
+
+def test_a_split_line_whose_second_piece_is_furniture_keeps_the_tiling():
+    text = "0" * 71 + ": 0000000"
+    doc = seg(text)
+    assert all(s.end > s.start for s in doc.sections)
+    assert doc.sections[0].start == 0 and doc.sections[-1].end == len(text)
+
+
+def test_scan_debris_pipes_and_numeric_headers_and_persons_in_lists():
+    text = ("| 青川县爱国卫生运动委员会办公室\n|关于检查结果的通报\n|各乡镇人民政府：\n"
+            "　　现将检查结果通报如下，请各乡镇认真整改落实，确保问题全部整改到位。\n"
+            "表2 问题整改情况统计表\n乡镇 问题数 已整改 整改率\n玉溪镇 12 10 83.3%\n石门乡 9 9 100%\n"
+            "二、先进个人（2名）\n王振华（青石镇人民政府）\n李秀英（县卫生健康局）\n| - 1 -\n")
+    doc = seg(text)
+    by_start = {text[s.start:s.end].strip()[:5]: s.type for s in doc.sections}
+    assert by_start["| 青川县"] == "notice_header"
+    assert by_start["乡镇 问题"] == "table" and by_start["表2 问题"] == "table_title"
+    assert by_start["二、先进个"] == "name_list"
+    assert by_start["| - 1"] == "other"
+    assert any(f.code == "ocr_noise" and text[f.start:f.end].strip() == "|" for f in doc.flags)
+
+
+def test_a_leaders_speech_gives_directives_not_a_pledge_speech():
+    doc = seg("在全县城乡环境综合整治推进会上的讲话\n县委常委、常务副县长 邓志远\n\n同志们：\n"
+              "今天召开会议，主要任务是部署下一阶段工作。各乡镇要提高认识，压实责任。\n")
+    assert doc.genre == "other"
+    assert "pledge_speech" not in {s.type for s in doc.sections}
