@@ -305,6 +305,12 @@ def _asks_others(text: str) -> bool:
     return any(_is_modal(clause, m.start()) for m in r["directive_modal"].finditer(clause))
 
 
+def announces(text: str, cue: Cue) -> bool:
+    """`在此，我代表枫林区郑重表态：`: a pledge cue with nothing after it opens
+    the pledge that follows but pledges nothing itself."""
+    return cue.kind == "pledge" and not regex.search(r"\p{Han}", text[cue.at + len(cue.trigger):])
+
+
 def states_action(text: str) -> bool:
     return bool(rules()["action"].search(text))
 
@@ -336,8 +342,9 @@ def read_speech(doc: Document, section: Section, view: str) -> list[tuple[Senten
                 found.append((s, cue, cue.subject))
             elif cue:
                 opened = opened or cue.trigger
-                speaker = own or cue.subject or _first_person(s.text)
-                found.append((s, cue, speaker))
+                if not announces(s.text, cue):
+                    speaker = own or cue.subject or _first_person(s.text)
+                    found.append((s, cue, speaker))
             elif opened and states_action(s.text):
                 found.append((s, opened, own or found[-1][2]))
     return found
@@ -412,7 +419,8 @@ def read_news(doc: Document, section: Section, view: str) -> list[tuple[Sentence
                     continue
                 speaker = voice or own   # `下一步将…` after `X局局长认为…`; a speech typed as news
                 if speaker:
-                    found.append((s, cue, speaker))
+                    if not announces(s.text, cue):
+                        found.append((s, cue, speaker))
                     plan = (speaker, cue.trigger)
                     continue
             if plan and not excluded(s.text, None) and states_action(s.text):

@@ -340,7 +340,16 @@ def test_a_low_rank_admitted_is_still_self_criticism(text):
 @pytest.mark.parametrize("text", [
     "据了解，红榜村将获得每村5000元的奖补资金。",
     "排名后两位的单位将被约谈。",
-    "对排名前三的单位，市创建办将给予通报表扬。",
+    "整改不力的单位将受到通报批评。",
 ])
 def test_what_a_unit_receives_is_no_pledge(text):
     assert find_cue(text) is None
+
+
+def test_what_a_unit_gives_is_its_plan():
+    assert find_cue("对整改不力的，县爱卫办将予以通报批评。").subject == "县爱卫办"
+
+
+def test_an_announced_pledge_opens_the_pledge_but_is_none_itself():
+    text = "在此,我代表北塔区郑重表态:\n压实工作责任。区政府每周开展一次专题调度。\n"
+    assert [c.text for c in speech(text)] == ["压实工作责任。", "区政府每周开展一次专题调度。"]
