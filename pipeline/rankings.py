@@ -21,7 +21,7 @@ from .normalise import SENTENCE_END, Line, clean, compact
 from .registry import register
 from .tables import is_subheading, section_lines
 
-PLACE = regex.compile(r"第([一二三四五六七八九十百两\d]+)名\s*[:：]\s*")
+PLACE = regex.compile(r"(?:倒数第(?P<last>[一二三四五六七八九十百两\d]+)名?|第(?P<n>[一二三四五六七八九十百两\d]+)名)\s*[:：]\s*")
 HEADING = regex.compile(r"^(?P<label>[^:：，,。；;]{1,40})[:：]\s*(?P<rest>.*)$")
 BULLET = regex.compile(r"^(?:[-•·●○■◆▪*]|\d{1,3}[.、．]|[(（]\d{1,3}[)）])\s*")
 ITEM_SPLIT = regex.compile(r"[、，,；;]|(?<=[^、，,；;\s]{2})(?:和|及|与)(?=[^、，,；;\s]{2})")
@@ -71,14 +71,17 @@ def verdict_of(label: str) -> str | None:
         return label
     if not any(cue in label for cue in cfg()["verdict_cues"]) and not any(g in label for g in grades()):
         return None
-    for g in sorted(grades(), key=len, reverse=True):
-        if g in label and len(label) > len(g) + 4:  # an intro sentence: its grade word
-            return g
-    out = label
+    stripped = regex.sub(r"^(?:考核|考评|测评|评比|评定|评价|年度)+", "", label)
     for noun in cfg()["label_nouns"]:
-        if out.endswith(noun) and len(out) > len(noun):
-            return out[: -len(noun)]
-    return out
+        if stripped.endswith(noun) and len(stripped) > len(noun):
+            stripped = stripped[: -len(noun)]
+            break
+    if stripped in grades():  # 末位社区 -> 末位, 考核优秀单位 -> 优秀
+        return stripped
+    contained = [g for g in grades() if g in label]
+    if contained and len(label) > 8:  # an intro sentence: 现对评定为优秀的单位予以表彰 -> 优秀
+        return max(contained, key=len)
+    return stripped  # 先进集体, 优秀奖
 
 
 def is_ranking_intro(text: str) -> bool:
@@ -173,8 +176,15 @@ def is_verdict_heading(text: str) -> bool:
     return core in grades() or any(core.endswith(n) and core[:-len(n)] in grades() for n in nouns)
 
 
+def bracketed_score(s: Span) -> tuple[Span, float | None]:
+    """`杉木桥村（96.5分）`: the unit and its score."""
+    m = regex.fullmatch(r"(.+?)\s*[(（](\d+(?:\.\d+)?)分[)）]", s.text)
+    return (head(s, len(m.group(1))), float(m.group(2))) if m else (s, None)
+
+
 def heading_core(text: str) -> str:
-    """`一、优秀单位(排名不分先后)` -> `优秀单位`."""
+    """`一、优秀单位(排名不分先后)` -> `优秀单位`; `🏆 红榜（前三名）` -> `红榜`."""
+    text = regex.sub(r"^[^\p{Han}A-Za-z0-9(（]+", "", text)
     text = regex.sub(r"^\s*(?:[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十]+[)）])\s*", "", text)
     return regex.sub(r"[(（][^)）]*[)）]", "", text).strip()
 
@@ -225,12 +235,14 @@ def scan_lines(doc: Document, lines: list[Line], col: Collector, base_group: str
             continue
         lead = ln.start + (len(view[ln.start:ln.end]) - len(view[ln.start:ln.end].lstrip()))
         places = list(PLACE.finditer(view, ln.start, ln.end))
-        if places:
+        if places:  # 第一名:X 第二名:Y, under a verdict heading they keep its verdict
             for i, m in enumerate(places):
                 stop = places[i + 1].start() if i + 1 < len(places) else ln.end
-                rank = to_int(m.group(1))
-                col.add(span(raw, m.end(), stop), group(), rank=rank)
-            verdict, listing = None, False
+                rank = to_int(m.group("n")) if m.group("n") else None  # 倒数第一 is no rank from the top
+                unit, score = bracketed_score(span(raw, m.end(), stop))
+                col.add(unit, group(), rank=rank, score=score, grade=verdict if listing else None)
+            if not listing:
+                verdict = None
             continue
         h = HEADING.match(text)
         if h and not SCORED.search(text):
@@ -274,9 +286,12 @@ def scan_lines(doc: Document, lines: list[Line], col: Collector, base_group: str
                         col.add(it, group(), grade=verdict, rank=position if ranked else None,
                                 prefix_of=found[0].text if i else None)
                 continue
-            if unit_like(clean(raw[ln.start:ln.end])):
-                position += 1
-                col.add(span(raw, ln.start, ln.end), group(), grade=verdict, rank=position if ranked else None)
+            if unit_like(clean(raw[ln.start:ln.end])):  # one unit a line, or several joined by 、
+                found = split_items(raw, view, ln.start, ln.end)
+                for i, it in enumerate(found):
+                    position += 1
+                    col.add(it, group(), grade=verdict, rank=position if ranked else None,
+                            prefix_of=found[0].text if i else None)
                 continue
             verdict, listing = None, False
         left.append((ln, group()))
@@ -448,7 +463,8 @@ class Prose:
                 continue
             places = places_in(verdict)
             ranks = places if len(places) == len(found) else [None] * len(found)
-            grade = self.consequence(ci)  # a place stated in prose (排名末位) is no grade; what follows may be
+            # what follows from the place (被通报约谈), else a verdict word in it (排名末位)
+            grade = self.consequence(ci) or next((g for g in grades() if g in verdict), None)
             first = strip_spliced(found[0].text, self.col.title)
             for i, it in enumerate(found):
                 self.col.add(it, verdict, grade=grade, rank=ranks[i], score=scores[i],

@@ -215,7 +215,7 @@ def grade_words() -> list[str]:
 
 
 def is_grade(key: str) -> bool:
-    return key in grade_words()
+    return key in grade_words() or bool(regex.match(cfg()["grades"]["letter"], key))
 
 
 def label_grade(key: str) -> str | None:
@@ -265,8 +265,8 @@ def align(cells: list[Cell], roles: list[str | None], merge_unit: bool) -> dict[
             out[col] = Cell(" ".join(x.text for x in cells[i:]), "".join(x.key for x in cells[i:]),
                             c.start, cells[-1].end)
             i = len(cells)
-        elif plain(c.key):
-            out[col] = c
+        elif role is None and not is_grade(c.key) and not all(ch in symbols for ch in c.key):
+            out[col] = c  # a column no cue names: text, or a number such as 扣分 -1.5
             i += 1
     if i < len(cells):  # marks left at the end of a row without a remarks column
         rest = "".join(x.key for x in cells[i:])

@@ -187,7 +187,7 @@ def test_places_stated_before_the_units_and_units_given_an_action():
     text = ("市城管委通报4月份考评结果,并对排名后三位的望江区北门街道、枫林区纺织街道主要负责人进行集中约谈。"
             "对排名后两位的县市区,由市安委会约谈。枫林区排名全市末位,纺织社区被约谈。")
     assert [(r.unit, r.grade) for r in ranked(text, "news")] == [
-        ("望江区北门街道", "约谈"), ("枫林区纺织街道", "约谈"), ("枫林区", None), ("纺织社区", "约谈")]
+        ("望江区北门街道", "约谈"), ("枫林区纺织街道", "约谈"), ("枫林区", "末位"), ("纺织社区", "约谈")]
 
 
 def test_a_verdict_sentence_about_the_units_of_the_sentence_before():
@@ -200,3 +200,11 @@ def test_running_text_about_a_place_without_a_unit_list_gives_nothing():
     text = ("我市在全省考核中排名第三。该区连续三年位列全市前三。对排名靠后的单位进行约谈。"
             "希望受到通报表扬的单位再接再厉。城东街道连续两年排名第一。")
     assert [(r.unit, r.rank) for r in ranked(text, "news")] == [("城东街道", 1)]
+
+
+def test_places_with_bracketed_scores_under_verdict_headings():
+    text = ("🏆 红榜（前三名）\n\n第一名：杉木桥村（96.5分）\n第二名：南塘村（95.2分）\n\n"
+            "⚠️ 黑榜（后两名）\n\n倒数第一：茶亭村（71.0分）\n\n一、考核优秀单位（2个）\n\n市税务局、市图书馆\n")
+    assert [(r.unit, r.score, r.rank, r.grade) for r in ranked(text, "name_list")] == [
+        ("杉木桥村", 96.5, 1, "红榜"), ("南塘村", 95.2, 2, "红榜"), ("茶亭村", 71.0, None, "黑榜"),
+        ("市税务局", None, None, "优秀"), ("市图书馆", None, None, "优秀")]

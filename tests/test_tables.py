@@ -228,3 +228,11 @@ def test_group_labels_naming_a_verdict_and_a_kind_of_unit():
     text = "红旗社区\t\t黄旗社区\t\n排名\t社区名称\t排名\t社区名称\n1\t铁路社区\t11\t北门社区\n"
     got = sorted((r.rank, r.unit, r.group, r.grade) for t in parse(text) for r in t.records)
     assert got == [(1, "铁路社区", "红旗社区", "红旗"), (11, "北门社区", "黄旗社区", "黄旗")]
+
+
+def test_letter_grades_and_columns_no_cue_names():
+    text = ("序号  医院名称          评价得分   等级\n1     白沙区人民医院    86.9       B\n"
+            "学校名称            基础分    扣分     加分    综合得分    排名\n澄江县第一中学      100       -1.5     +2      100.5       1\n")
+    got = [(r.unit, r.score, r.rank, r.grade, r.scores) for t in parse(text) for r in t.records]
+    assert got == [("白沙区人民医院", 86.9, None, "B", {"评价得分": 86.9}),
+                   ("澄江县第一中学", 100.5, 1, None, {"基础分": 100.0, "扣分": -1.5, "加分": 2.0, "综合得分": 100.5})]
