@@ -90,8 +90,12 @@ def legacy_encoding(text: str) -> str:
         return "gb18030"
 
 
-@pytest.mark.parametrize("path", DOCUMENTS, ids=lambda p: p.name)
-@pytest.mark.parametrize("target", ["legacy", "utf-16"])
+# GB copies of every document; UTF-16 (a byte-order mark, then nothing to detect)
+# of a few, to keep the suite's time down
+COPIES = [(p, "legacy") for p in DOCUMENTS] + [(p, "utf-16") for p in DOCUMENTS[:5]]
+
+
+@pytest.mark.parametrize("path, target", COPIES, ids=[f"{t}-{p.name}" for p, t in COPIES])
 def test_a_reencoded_copy_gives_the_same_document(path, target, tmp_path, pipeline):
     original, raw = processed(str(path))
     encoding = legacy_encoding(raw) if target == "legacy" else "utf-16"

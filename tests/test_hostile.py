@@ -25,7 +25,8 @@ from .test_encodings import legacy_encoding
 AS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
 # run the CLI with the limits of configs/limits.toml, and put back whatever it sets
 CLEAN_ENV = {ENV_MAX_BYTES: None, ENV_MAX_LINE_LENGTH: None}
-BOOM = "触发内部错误的标记"  # a stage patched in below fails on text holding this
+BOOM = "触发内部错误的标记"
+COPIED = 6  # samples copied in GB and UTF-16 into the hostile folder  # a stage patched in below fails on text holding this
 
 
 @functools.lru_cache(maxsize=None)
@@ -39,6 +40,12 @@ def table_sample() -> Path:
     pytest.skip("no sample with a tab-separated table that yields records")
 
 
+def copied_samples() -> list[Path]:
+    """The samples copied into the folder in GB and UTF-16 (every document's copies are
+    compared with the original in test_encodings; here they only need to pass a run)."""
+    return sorted({*sample_files()[:COPIED], table_sample()})
+
+
 def _table_cut_mid_row(text: str) -> str:
     """The text up to the middle of a row halfway down its tab-separated rows."""
     lines = text.split("\n")
@@ -50,7 +57,6 @@ def _table_cut_mid_row(text: str) -> str:
 
 def make_hostile_folder(root: Path) -> dict[str, str | None]:
     """Write the hostile inputs; {file name: expected error code, None for a document}."""
-    samples = sample_files()
     text = table_sample().read_text(encoding="utf-8")
     expected: dict[str, str | None] = {}
 
@@ -58,7 +64,7 @@ def make_hostile_folder(root: Path) -> dict[str, str | None]:
         (root / name).write_bytes(data)
         expected[name] = code
 
-    for path in samples:
+    for path in copied_samples():
         raw = path.read_text(encoding="utf-8")
         put(f"gb_{path.name}", raw.encode(legacy_encoding(raw)), None)
         put(f"utf16_{path.name}", raw.encode("utf-16"), None)
@@ -222,7 +228,7 @@ def _run(args, tmp_path):
 
 
 def test_all_inputs_documents_is_exit_status_0(tmp_path):
-    result = _run([str(p) for p in sample_files()], tmp_path)
+    result = _run([str(p) for p in sample_files()[:3]], tmp_path)
     assert result.exit_code == 0, result.output
     assert not (tmp_path / "out" / "errors.jsonl").read_text()
 
