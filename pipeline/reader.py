@@ -192,7 +192,9 @@ def decode(data: bytes) -> Decoded:
         return _checked(Decoded(data.decode("utf-8"), data, "utf-8"))
     except UnicodeDecodeError as exc:
         utf8_error = exc
-    if _truncated_at_end(data, utf8_error):
+    if _truncated_at_end(data, utf8_error) and not data[:utf8_error.start].isascii():
+        # UTF-8 up to a character cut off at the end; with nothing but ASCII before
+        # it, the last bytes are as likely a GB character (峒 is E1 BC)
         return _checked(Decoded(data[:utf8_error.start].decode("utf-8") + "\ufffd", data, "utf-8"))
     return _checked(_detect(data, utf8_error))
 

@@ -51,6 +51,13 @@ def test_a_character_cut_off_at_the_end_becomes_a_replacement_character(encoding
     assert decoded.text == TEXT.rstrip("\n")[:-1] + "\ufffd"
 
 
+@pytest.mark.parametrize("text", ["峒", "abc 峒"])
+def test_gb_bytes_that_look_like_cut_utf8_are_gb(text):
+    """峒 is E1 BC in GBK: the start of a three-byte UTF-8 character cut short."""
+    decoded = decode(text.encode("gbk"))
+    assert decoded.text == text and decoded.encoding in ("gb2312", "gbk")
+
+
 @pytest.mark.parametrize("data", [
     b"abc\xff\xfe\xfd more bytes \xff\x80\x81",      # no candidate decodes it
     "Ærøskøbing café, naïve façade".encode("latin-1"),  # Latin-1 is not a candidate

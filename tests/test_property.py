@@ -58,7 +58,7 @@ def mutated_real_text(draw) -> str:
     seed = draw(st.sampled_from(SEEDS))
     lines = seed.split("\n")
     start = draw(st.integers(0, max(0, len(lines) - 1)))
-    lines = lines[start:start + draw(st.integers(1, 30))]
+    lines = lines[start:start + draw(st.integers(1, 16))]
     for _ in range(draw(st.integers(0, 6))):
         if not lines:
             break
@@ -84,7 +84,7 @@ def mutated_real_text(draw) -> str:
 
 
 arbitrary_text = st.text(st.one_of(st.sampled_from(DOC_CHARS), st.characters(codec="utf-8")), max_size=120)
-token_soup = st.lists(st.sampled_from(TOKENS), max_size=40).map("".join)
+token_soup = st.lists(st.sampled_from(TOKENS), max_size=30).map("".join)
 texts = st.one_of(arbitrary_text, token_soup, mutated_real_text())
 
 
