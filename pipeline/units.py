@@ -96,6 +96,12 @@ def _division_at(text: str, i: int) -> tuple[str, str] | None:
     return m.group(), level.get(m.group(2) or m.group(3), "city")
 
 
+def _counted_at(text: str, i: int) -> bool:
+    """Does text[i] start a counted noun phrase, a number then a measure word (`3条城市公交线路`)?
+    No division name starts there."""
+    return i > 0 and text[i] in _cfg()["measure_words"] and bool(regex.match(r"[\d〇零一二两三四五六七八九十百千]", text[i - 1]))
+
+
 def parse_chain(name: str, town_first: bool = False, anywhere: bool = False) -> Region:
     """The divisions a name starts from: `南安市丰州镇人民政府` -> 南安市 > 丰州镇.
 
@@ -110,7 +116,8 @@ def parse_chain(name: str, town_first: bool = False, anywhere: bool = False) -> 
         found = gaz.find_all(key)
         # a division the gazetteer does not know must open a word: after a date or 关于
         loose = [k for k in range(1, len(key)) if _division_at(key, k) and
-                 (not regex.match(r"\p{Han}", key[k - 1]) or key[k - 1] in "年月度于对在")]
+                 (not regex.match(r"\p{Han}", key[k - 1]) or key[k - 1] in "年月度于对在") and
+                 not _counted_at(key, k)]
         starts = [k for k in [found[0][0] if found else None, loose[0] if loose else None] if k is not None]
         i = min(starts) if starts else i
     region = Region()
@@ -143,8 +150,10 @@ def region_from_text(view: str) -> Region:
     """The city (else county) the text names most; a county's mentions count for its city."""
     gaz = gazetteer.load()
     votes: dict[str, float] = {}
+    named: set[str] = set()  # divisions the text prints itself
     for _, div in gaz.find_all(view):
         votes[div.code] = votes.get(div.code, 0) + 1
+        named.add(div.code)
         up = gaz.parent(div)
         if div.level == "county" and up is not None:
             votes[up.code] = votes.get(up.code, 0) + 0.5
@@ -154,9 +163,12 @@ def region_from_text(view: str) -> Region:
             for div in gaz.by_short.get(words[k:], []):
                 if div.level == "city":
                     votes[div.code] = votes.get(div.code, 0) + 1
+                    named.add(div.code)
     # one passing mention is no evidence: a place must be named at least twice
     votes = {c: v for c, v in votes.items() if v >= 2}
-    cities = {c: v for c, v in votes.items() if gaz.by_code[c].level == "city"}
+    # a city the text never names is no region of it, however often its counties are named:
+    # an annotator adds only the region the text gives (平山县城关镇, not 石家庄市城关镇)
+    cities = {c: v for c, v in votes.items() if gaz.by_code[c].level == "city" and c in named}
     # a local paper's own place beats a county the gazetteer knows elsewhere (西山区)
     paper = own_paper(view) if not cities else Region()
     if paper:
@@ -170,7 +182,8 @@ def region_from_text(view: str) -> Region:
 
 def own_paper(view: str) -> Region:
     """A local paper speaking of 我市 / 我县 is that place's: `北原日报` + `我市` -> 北原市."""
-    m = regex.search(r"^\s*(\p{Han}{2,3}?)(?:日报|晚报|都市报|报)\s*$", view[:600], regex.M)
+    # (the masthead may go on with the date and page: `金川日报 2024年11月6日 第2版`)
+    m = regex.search(r"^\s*(\p{Han}{2,3}?)(?:日报|晚报|都市报|报)(?:\s|$)", view[:600], regex.M)
     if not m:
         return Region()
     for word, level in (("市", "city"), ("县", "county"), ("区", "county")):
@@ -181,15 +194,25 @@ def own_paper(view: str) -> Region:
 
 
 def region_from_head(view: str) -> Region:
-    """A body named in the first lines, as a source or a speaker's byline:
-    `来源：柳江区融媒体中心`, `枫林区人民政府区长 宋立新`."""
+    """A body named in the first lines, as a source or a speaker's byline, or on a source line
+    anywhere: `来源：柳江区融媒体中心`, `枫林区人民政府区长 宋立新`."""
     bodies = "|".join(_cfg()["head_bodies"])
-    for line in view.splitlines()[:15]:
+    lines = view.splitlines()
+    # (a post's source line may close it: `来源：丰源县爱国卫生运动委员会办公室`)
+    source = regex.compile(rf"\s*(?:{'|'.join(_cfg()['source_labels'])})\s*[:：]\s*(\S{{2,30}})")
+    for line in lines[:15]:
         for m in regex.finditer(r"(?:^|[:：]\s*)(\S{2,30})", line.strip()):
             value = m.group(1)
             region = parse_chain(value)
             if region.chain and regex.match(bodies, value[len("".join(region.names())):]):
                 return region
+    # (a post's source line may close it: `来源：丰源县爱国卫生运动委员会办公室`; a labelled
+    # source is a body whatever its name)
+    for m in filter(None, (source.match(ln) for ln in lines[15:])):
+        region = parse_chain(m.group(1))
+        rest = m.group(1)[len("".join(region.names())):]
+        if region.chain and len(rest) >= 2 and rest.endswith(tuple(_cfg()["suffixes"]["org"])):
+            return region
     return Region()
 
 
@@ -224,7 +247,11 @@ def _names_a_place(name: str, region: Region) -> bool:
     if name.startswith(tuple(cfg["national_prefixes"])):
         return True
     for place in region.chain:
-        if fold(place.name) in name or (place.level != "town" and len(place.short) >= 2 and fold(place.short) in name):
+        if fold(place.name) in name:
+            return True
+        short = fold(place.short)
+        # (a town named after its county, 玉溪县's 玉溪镇, names no place of its own)
+        if place.level != "town" and len(short) >= 2 and short in name and not _town_named_after(name, short):
             return True
     if region.province and region.province.short in name:
         return True
@@ -236,8 +263,25 @@ def _names_a_place(name: str, region: Region) -> bool:
         # counties were handled before), else a homonym of one of its own (桐江市's 凤城市)
         city = next((p for p in region.chain if p.level == "city"), None)
         return city is None or city.div is not None
-    return any(name.startswith(s) for s in gaz.by_short if len(s) >= 2 and
+    return any(name.startswith(s) for s in gaz.by_short if len(s) >= 2 and not _town_named_after(name, s) and
                any(d.level != "county" for d in gaz.by_short[s]))
+
+
+def _town_named_after(name: str, short: str) -> bool:
+    town = _town_at(name, 0)
+    return bool(town and town.startswith(short) and town[len(short):] in _cfg()["suffixes"]["town"])
+
+
+def _county_level(name: str) -> bool:
+    """Does the name start with a county-level division (`临江区`, `临江区人民政府`), not a zone
+    or a community shaped like one (`新城社区`)?"""
+    div = gazetteer.load().match_at(name, 0)
+    if div is not None:
+        return div.level == "county"
+    # one the gazetteer does not know: a two-character name and its suffix (not 中心工业区)
+    found = _division_at(name, 0)
+    return bool(found and found[1] == "county" and len(found[0]) == 3 and
+                not found[0].endswith(tuple(_cfg()["not_divisions"])))
 
 
 def _county_child(name: str, region: Region) -> tuple[str, str | None] | None:
@@ -305,6 +349,10 @@ def full_name(doc: Document, name: str, named_units: bool | None = None, in_tabl
             return printed
         if named_units if named_units is not None else doc.work.get("units_named", False):
             return printed
+    if _county_level(key) and region.chain and region.chain[-1].level in ("county", "town"):
+        # a 区/县 is never a part of another 区/县 (西山区临江区): only a city may head it
+        city = next((p for p in reversed(region.chain) if p.level == "city"), None)
+        return region.upto_place(city) + printed if city else printed
     return "".join(region.names()) + printed if region.chain else printed
 
 

@@ -122,3 +122,43 @@ def test_region_from_a_source_line_or_a_speakers_byline():
     assert units.full_name(doc, "长岭街道") == "柳江区长岭街道"
     doc = doc_issued_by(text="在全市讲评会上的\n表态发言\n枫林区人民政府区长 宋立新\n(2024年5月18日)\n")
     assert units.full_name(doc, "纺织街道") == "枫林区纺织街道"
+
+
+def test_a_county_is_never_headed_by_another_county():
+    # a region the text gives as a county alone (`东湖区`): a 区 of the list is not inside it
+    doc = doc_issued_by("东湖区城市管理局")
+    assert units.full_name(doc, "南港区") == "南港区"
+    assert units.full_name(doc, "南港区人民政府") == "南港区人民政府"
+    assert units.full_name(doc, "新港社区") == "东湖区新港社区"   # a community is
+    # a masthead with 我市 beats a district the gazetteer knows elsewhere, named more often
+    text = ("青梧日报 2024年6月3日 第3版\n我市通报5月份测评结果\n西山区、西山区、西山区排名靠后，"
+            "我市要求西山区整改。\n")
+    assert units.full_name(doc_issued_by(text=text), "南港区") == "青梧市南港区"
+
+
+def test_no_division_starts_inside_a_counted_noun_phrase():
+    doc = doc_issued_by(title="我市新增5条城市绿道")
+    assert units.region_of(doc).names() == []
+    assert units.parse_chain("关于2024年白溪市新增5条城市绿道的通报", anywhere=True).names() == ["白溪市"]
+
+
+def test_a_city_the_text_never_names_is_not_added():
+    # 平山县 is a county of 石家庄市 in the gazetteer; the text names only the county
+    text = "平山县召开月度调度会。平山县通报了考评结果，城关镇位列第一。平山县要求各乡镇对标先进。"
+    doc = doc_issued_by(text=text)
+    assert units.full_name(doc, "城关镇") == "平山县城关镇"
+    # named once, the city is the region again
+    doc = doc_issued_by(text="石家庄市平山县召开调度会。" + text)
+    assert units.region_of(doc).names()[0] == "石家庄市"
+
+
+def test_a_town_named_after_its_county_or_a_city_is_a_town_of_the_region():
+    assert units.full_name(doc_issued_by("柳溪县人民政府办公室"), "柳溪镇") == "柳溪县柳溪镇"
+    # 玉溪 is also a city's short name: 玉溪镇 is still a town of the document's county
+    assert units.full_name(doc_issued_by("青禾县人民政府办公室"), "玉溪镇") == "青禾县玉溪镇"
+
+
+def test_a_closing_source_line_gives_the_region():
+    lines = "\n".join(["近日评比结果出炉，一起来看。"] + [f"第{i}条动态。" for i in range(20)])
+    doc = doc_issued_by(text=lines + "\n来源：青禾县爱国卫生运动委员会办公室\n")
+    assert units.full_name(doc, "南塘村") == "青禾县南塘村"
