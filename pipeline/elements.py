@@ -51,10 +51,17 @@ class TextLine:
 def text_lines(doc: Document) -> list[TextLine]:
     view = doc.work["view"]
     out = []
-    title_ends = tuple(config.load("elements")["title_ends"])
+    cfg = config.load("elements")
+    title_ends = tuple(cfg["title_ends"])
+    debris = regex.compile("|".join(config.load("sections")["furniture"]["debris_pipe"]))
     for i, ln in enumerate(doc.work["lines"]):
+        if regex.match(cfg["debris_line"], view[ln.start:ln.end]):
+            continue
         pieces = [(ln.start, ln.end)] if doc.genre == "newspaper" else _pieces(view, ln.start, ln.end, title_ends)
         for start, end in pieces:
+            cut = debris.match(view[start:end])  # a scan's `|` before a line's text
+            if cut and start + cut.end() < end:
+                start += cut.end()
             text = view[start:end]
             offsets = [o for o in compact(view, start, end).offsets if view[o] != "*"]
             if offsets:
@@ -87,9 +94,18 @@ def _any(patterns: list[str], text: str) -> bool:
 
 
 def split_outer(line: str) -> list[str]:
-    """Split a 主送 line at its outer separator (SCHEMA.md): `，` `,` `；` when it has one, else `、`."""
-    parts = regex.split(r"[，,；;]", line) if regex.search(r"[，,；;]", line) else line.split("、")
-    return [p for p in (x.strip() for x in parts) if p]
+    """Split a 主送 line at its outer separator (SCHEMA.md): `，` `,` `；` when it has one, else `、`;
+    a bare body (`政府` in `各乡镇党委、政府`) stays with the item it completes."""
+    if regex.search(r"[，,；;]", line):
+        return [p for p in (x.strip() for x in regex.split(r"[，,；;]", line)) if p]
+    bare = config.load("elements")["bare_bodies"]
+    items: list[str] = []
+    for part in (x.strip() for x in line.split("、")):
+        if items and part in bare:
+            items[-1] += "、" + part
+        elif part:
+            items.append(part)
+    return items
 
 
 class Reader:
@@ -194,8 +210,21 @@ class Reader:
         blocks = self._title_blocks(self.lines[: self.head_end])
         for block in reversed(blocks):
             if self.is_title_like("".join(ln.flat for ln in block), strict=True):
-                return "".join(ln.printed for ln in block)
+                return "".join(ln.printed for ln in self._without_letterhead(block))
         return None
+
+    def _without_letterhead(self, block: list[TextLine]) -> list[TextLine]:
+        """A body's name alone on the line before `关于…` is the 发文机关标志, not the title's
+        start, when the 发文字号 comes on the very next line after the title (the number sits
+        under the 标志, above the title: a scan read out of order, its lines packed)."""
+        k = self.lines.index(block[-1]) + 1
+        packed = all(b.index == a.index + 1 for a, b in zip(block, block[1:]))
+        number_follows = k < len(self.lines) and self.lines[k].index == block[-1].index + 1 and \
+            DOC_NUMBER_RE.fullmatch(self.lines[k].flat.strip("()（）[]【】"))
+        if number_follows and packed and len(block) > 1 and self.is_signer(block[0]) and \
+                block[1].flat.startswith(tuple(self.cfg["title_starts"])):
+            return block[1:]
+        return block
 
     def _title_blocks(self, lines: list[TextLine]) -> list[list[TextLine]]:
         """Runs of consecutive lines that read as one wrapped heading."""
@@ -231,13 +260,15 @@ class Reader:
             if regex.fullmatch(r"\S{2,8}(?:\s+\S{2,8}){1,4}", ln.text):
                 continue  # a kicker
             if self.is_title_like(flat, strict=False) or regex.search(r"[!?！？]|\.\.\.$", flat):
-                candidate = ln.printed
+                candidate = ln
                 break
-        if candidate is None:
-            for sec in self.doc.sections:
-                if sec.type == "news" and sec.heading:
-                    return compact(sec.heading).text
-        return candidate
+        lead = next((compact(sec.heading).text for sec in self.doc.sections if sec.type == "news" and sec.heading), None)
+        if candidate is None or (lead and self._in_unrelated_story(candidate)):
+            return lead  # the page's lead story is the related one, not an unrelated item above it
+        return candidate.printed
+
+    def _in_unrelated_story(self, ln: TextLine) -> bool:
+        return any(sec.type == "unrelated_news" and sec.start <= ln.start < sec.end for sec in self.doc.sections)
 
     @staticmethod
     def is_credit(flat: str) -> bool:

@@ -135,3 +135,39 @@ def test_joint_signature_under_the_date(pipeline):
         "2025年1月20日\n\n中共安平市委宣传部　　安平市文明办　　安平市人力资源和社会保障局\n")
     assert doc.issuer == ["中共安平市委宣传部", "安平市文明办", "安平市人力资源和社会保障局"]
     assert doc.date == "2025-01-20"
+
+
+def test_scan_debris_at_line_starts_is_no_part_of_the_elements(pipeline):
+    doc = pipeline.process_text(
+        "| 青禾县城市管理局\n|关于9月份市容秩序检査结果的通报\n青城管发〔2024〕8号\n|各乡镇人民政府，县直各单位：\n"
+        "　　9月下旬，县城管局对各乡镇市容秩序进行了检查。现将检查结果通报如下：\n"
+        "|　　南塘镇、柳溪乡成效明显，得分分别为93.5分、91.0分，位列前两名。\n丨\n"
+        "青禾县城市管理局\n|          2024年9月30日\n| - 1 -\n")
+    assert doc.title == "关于9月份市容秩序检査结果的通报"   # the 标志 above it, the number under it
+    assert doc.recipients == ["各乡镇人民政府", "县直各单位"]
+    assert doc.issuer == ["青禾县城市管理局"]
+    assert doc.date == "2024-09-30"
+
+
+def test_a_bare_body_completes_the_item_before_it(pipeline):
+    doc = pipeline.process_text(
+        "关于上半年全县森林防火工作考核情况的通报\n\n各乡镇党委、政府：\n\n"
+        "　　近期，县森林防火指挥部对各乡镇上半年工作进行了考核，现将结果通报如下。\n\n"
+        "青禾县森林防火指挥部\n2024年7月2日\n")
+    assert doc.recipients == ["各乡镇党委、政府"]
+    doc = pipeline.process_text(
+        "关于上半年全县森林防火工作考核情况的通报\n\n各乡镇、县直各单位：\n\n"
+        "　　近期，县森林防火指挥部对各乡镇上半年工作进行了考核，现将结果通报如下。\n\n"
+        "青禾县森林防火指挥部\n2024年7月2日\n")
+    assert doc.recipients == ["各乡镇", "县直各单位"]
+
+
+def test_a_papers_title_is_its_related_lead_story_not_an_unrelated_item_above(pipeline):
+    doc = pipeline.process_text(
+        "青禾日报 2024年6月3日 星期一 第2版\n\n我市新增2处城市公园\n\n"
+        "　　本报讯 6月1日起，城东、城西两处公园对市民开放，方便群众休闲。（记者 高远）\n\n"
+        "5月份全市城市管理考评结果公布\n\n"
+        "　　本报讯 6月2日，市城管委公布5月份全市城市管理考评结果。南港区以93.8分位居第一，北湖区排名末位。\n"
+        "（记者 罗晓梅）\n")
+    assert doc.title == "5月份全市城市管理考评结果公布"
+    assert {r.unit: r.unit_full for r in doc.records}.get("南港区") == "青禾市南港区"
