@@ -7,6 +7,7 @@
   extraction (`副市长彭 晓明主持`) is still one name: a title, then a surname and one or
   two characters, then what officials do (`出席`, `指出`, `,` …);
 * `习近平总书记`: a name before an honorific;
+* a name listed with its unit, one a line (`王振华（县应急管理局）`);
 * every name found once is found again wherever it recurs.
 
 Returns raw spans; the text of a span may hold the spaces the name was printed with.
@@ -135,6 +136,15 @@ def byline_name(line: str, previous: str) -> tuple[int, int] | None:
     return m.span(1)
 
 
+def listed_name(line: str) -> tuple[int, int] | None:
+    """A person listed with their unit, one a line (a 表彰 list): `王振华（青石镇人民政府）`."""
+    m = regex.fullmatch(r"\s*(?:\d+[.、．]\s*)?(\p{Han}{2,4})\s*[(（]\s*(\p{Han}[^()（）]{1,40}?)\s*[)）]\s*[;；,，。]?\s*", line)
+    ends = cues().place_ends  # (a unit listed with its part, `王家村（村委会）`, is no person)
+    if m and is_name(m.group(1)) and not m.group(1).endswith(ends) and m.group(2).endswith(ends):
+        return m.span(1)
+    return None
+
+
 def find(view: str, lines, bylines: bool = False) -> list[tuple[int, int]]:
     """Raw spans of every person mention in the document (`bylines`: a news page, where a
     name alone under a heading is its author)."""
@@ -147,7 +157,7 @@ def find(view: str, lines, bylines: bool = False) -> list[tuple[int, int]]:
         line = compact(view, ln.start, ln.end)
         for a, b in official_names(line.text, line=True):
             found.add(line.span(a, b))
-        span = byline_name(text, previous) if bylines else None
+        span = (byline_name(text, previous) if bylines else None) or listed_name(text)
         if span:
             found.add((ln.start + span[0], ln.start + span[1]))
         if text.strip():

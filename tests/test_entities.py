@@ -145,3 +145,13 @@ def test_traditional_script_values_as_printed_norms_simplified():
     assert doc.date == "2024-03-15"
     people = [(e.text, e.norm) for e in of_type(doc, "PERSON")]
     assert people == [("鄭曉東", "郑晓东")]
+
+
+def test_persons_listed_with_their_unit():
+    doc = Pipeline().process_text(
+        "关于表彰2024年度全县安全生产先进个人的决定\n\n各乡镇人民政府，县直各单位：\n\n"
+        "　　经研究，决定对以下同志予以表彰。\n\n先进个人（3名）\n"
+        "韩立新（县应急管理局）\n梅晓琳（南塘镇人民政府）\n欧阳春（县交通运输局）\n王家村（村委会）\n南塘镇（2个）\n")
+    names = [e.text for e in of_type(doc, "PERSON")]
+    assert names == ["韩立新", "梅晓琳", "欧阳春"]
+    assert all(doc.raw[e.start:e.end] == e.text for e in of_type(doc, "PERSON"))
