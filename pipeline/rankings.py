@@ -417,7 +417,7 @@ class Prose:
         for key in ("graded_list", "placed_list"):
             for m in regex.finditer(cfg()[key], self.t):
                 stop = regex.compile(r"[。；;]|$").search(self.t, m.end()).start()
-                found = self.items(m.end(), stop)
+                found = self.subject(m.end(), stop) or self.items(m.end(), stop)  # A、B考核等次为优秀
                 if not self.all_units(found):
                     continue
                 label = m.group("label")

@@ -148,6 +148,9 @@ def header_roles(cells: list[Cell]) -> list[str | None] | None:
         return None
     roles = [role_of(k) if k else None for k in keys]
     known = [r for r in roles if r]
+    filled = [k for k in keys if k]
+    if known == ["unit"] and 3 <= len(filled) <= 10 and all(len(k) <= 8 for k in filled):
+        return roles  # `乡镇 问题数 已整改 整改率`: a unit column and short names of others
     if len(known) < 2 or not ({"unit", "rank", "score"} & set(known)):
         return None
     if sum(1 for k, r in zip(keys, roles) if k and not r) > len(known) and len(set(known)) < 3:

@@ -208,3 +208,9 @@ def test_places_with_bracketed_scores_under_verdict_headings():
     assert [(r.unit, r.score, r.rank, r.grade) for r in ranked(text, "name_list")] == [
         ("杉木桥村", 96.5, 1, "红榜"), ("南塘村", 95.2, 2, "红榜"), ("茶亭村", 71.0, None, "黑榜"),
         ("市税务局", None, None, "优秀"), ("市图书馆", None, None, "优秀")]
+
+
+def test_a_graded_list_whose_last_name_runs_into_its_description():
+    text = "一、考核结果\n\n1.优秀等次。清水镇、白沙乡、龙口镇考核等次为优秀。\n\n2.较差等次。石门乡考核等次为较差。\n"
+    assert [(r.unit, r.grade) for r in ranked(text)] == [
+        ("清水镇", "优秀"), ("白沙乡", "优秀"), ("龙口镇", "优秀"), ("石门乡", "较差")]

@@ -236,3 +236,9 @@ def test_letter_grades_and_columns_no_cue_names():
     got = [(r.unit, r.score, r.rank, r.grade, r.scores) for t in parse(text) for r in t.records]
     assert got == [("白沙区人民医院", 86.9, None, "B", {"评价得分": 86.9}),
                    ("澄江县第一中学", 100.5, 1, None, {"基础分": 100.0, "扣分": -1.5, "加分": 2.0, "综合得分": 100.5})]
+
+
+def test_a_header_with_only_its_unit_column_named_by_a_cue():
+    text = "乡镇 问题数 已整改 整改率\n大坪乡 12 7 58.3%\n新桥镇 8 6 75.0%\n"
+    got = [(r.unit, r.score, r.scores) for t in parse(text) for r in t.records]
+    assert got == [("大坪乡", None, {"问题数": 12.0, "已整改": 7.0}), ("新桥镇", None, {"问题数": 8.0, "已整改": 6.0})]
