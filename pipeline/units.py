@@ -1,7 +1,8 @@
 """Stage 'units': full unit names, the region made explicit from the document's context.
 
-The document's region is read from its issuer (then the 印发 line, the title, and
-last the divisions its text names most): `厦门市翔安区市容管理考评办公室` gives the
+The document's region is read from its issuer (then the 印发 line, the title, the
+divisions its text names most — a city only when printed, never one inferred from its
+counties — a local paper's masthead with 我市, and last a source line or byline): `厦门市翔安区市容管理考评办公室` gives the
 chain 厦门市 > 翔安区, `南安市丰州镇人民政府` gives 南安市 > 丰州镇.  `full_name(doc,
 name)` then completes a unit name:
 
