@@ -2,9 +2,9 @@
 
 The document's region is read from its issuer (then the 印发 line, the title, the
 divisions its text names most — a city only when printed, never one inferred from its
-counties — a local paper's masthead with 我市, and last a source line or byline): `厦门市翔安区市容管理考评办公室` gives the
-chain 厦门市 > 翔安区, `南安市丰州镇人民政府` gives 南安市 > 丰州镇.  `full_name(doc,
-name)` then completes a unit name:
+counties — a local paper's masthead with 我市, and last a source line or byline):
+`厦门市翔安区市容管理考评办公室` gives the chain 厦门市 > 翔安区, `南安市丰州镇人民政府`
+gives 南安市 > 丰州镇.  `full_name(doc, name)` then completes a unit name:
 
 * a leading level word stands for the document's division of that level
   (`市民政局` -> `衡阳市民政局`, `省农信社…办事处` -> `湖南省农信社…办事处`);
