@@ -163,8 +163,8 @@ def typical_width(view: str, lines: list[Line]) -> int:
 def is_wrapped(view: str, line: Line, width: int) -> bool:
     """Does this line break in the middle of a sentence (a PDF hard wrap)?"""
     text = view[line.start:line.end]
-    if "\t" in text:
-        return False
+    if "\t" in text or text.rstrip().endswith(("|", "｜")):
+        return False  # a table row
     body = squeeze(text)
     if not body or body[-1] in SENTENCE_END or body[-2:-1] in SENTENCE_END and body[-1] in "”’\"'":
         return False
@@ -188,7 +188,7 @@ _NUMBER = regex.compile(r"^\d+(\.\d+)?$")
 # a line that ends a block even without punctuation: a date, an 印发 line
 _COMPLETE_LINE = regex.compile(r"(\d+日|印发|\d{4}-\d{1,2}-\d{1,2}|通报|通知|决定|意见|公告)$")
 # a line that starts a new block: a news lead, a numbered heading, a bullet
-_BLOCK_START = regex.compile(r"^\s*(\p{Extended_Pictographic}|\S{2,6}[日晚]报\s*\d{4}年|\S{1,6}[:：]|本报讯|\S{2,8}讯\s|[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）]|■|•)")
+_BLOCK_START = regex.compile(r"^\s*(-\s*\S{1,8}[:：]|\p{Extended_Pictographic}|\S{2,6}[日晚]报\s*\d{4}年|\S{1,6}[:：]|本报讯|\S{2,8}讯\s|[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）]|■|•)")
 
 
 def paragraphs(view: str, lines: list[Line]) -> list[Paragraph]:

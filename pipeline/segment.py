@@ -644,7 +644,8 @@ def flag_noise(units: list[Unit], doc: Document) -> None:
     for u in units:
         for m in spam.finditer(view, u.start, u.end):
             doc.flag("ocr_noise", f"spam spliced into the text: {m.group()}", m.start(), m.end())
-        if u.label == "table" and u.n_lines == 1 and u.text and not WORDISH.search(u.text):
+        if u.label == "table" and u.n_lines == 1 and u.text and not WORDISH.search(u.text) \
+                and u.text.strip("|｜") != "":
             doc.flag("ocr_noise", f"damaged table cell: {u.flat}", u.start, u.end)
 
 

@@ -203,3 +203,20 @@ def test_a_leaders_speech_gives_directives_not_a_pledge_speech():
               "今天召开会议，主要任务是部署下一阶段工作。各乡镇要提高认识，压实责任。\n")
     assert doc.genre == "other"
     assert "pledge_speech" not in {s.type for s in doc.sections}
+
+
+def test_spam_is_flagged_but_a_unit_name_is_not():
+    text = ("关于考评结果的通报\n各单位：\n双溪镇位列第一名，开心棋牌官方下载获得流动红旗。\n"
+            "序号 单位 分数\n1 青川市福利彩票发行中心 95.5\n2 青川市统计局 93\n")
+    doc = seg(text)
+    spans = [text[f.start:f.end] for f in doc.flags if f.code == "ocr_noise"]
+    assert any("棋牌" in s for s in spans)
+    assert not any("彩票" in s for s in spans)
+
+
+def test_a_piped_table_one_cell_a_line_is_one_table():
+    text = "各村委会：\n现将考评情况通报如下：\n|\n排名 |\n村别 |\n得分 |\n|\n第一名 |\n燎原村 |\n" \
+           "房前屋后保洁不到位，垃圾桶收集点保洁不到位造成卫生死角，需要立即整改。 |\n93 |\n"
+    doc = seg(text)
+    assert [s.type for s in doc.sections][-1] == "table"
+    assert sum(s.type == "table" for s in doc.sections) == 1
