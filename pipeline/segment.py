@@ -112,9 +112,11 @@ def _unit(raw: str, view: str, a: int, b: int) -> Unit:
         b -= 1
     seg = view[a:b]
     flat = _BLANKS.sub(" ", seg.replace("\r", "").replace("\n", "")).strip()
+    line_end = raw.find("\n", a, b)
+    line_end = b if line_end < 0 else line_end
     line_start = raw.rfind("\n", 0, a) + 1
-    line_end = raw.find("\n", a)
-    first = view[line_start: line_end if line_end >= 0 else len(raw)]
+    # the first line with its indentation, or the unit's own part of a line it shares
+    first = view[line_start:line_end] if not view[line_start:a].strip() else view[a:line_end]
     return Unit(a, b, flat, squeeze(seg), first, seg.count("\n") + 1)
 
 
