@@ -10,14 +10,17 @@ configs/commitments.toml.  How a section is read depends on its type:
   the first sentence with a cue (`下一步`, `郑重承诺`, `我们将`, `我区…要` …);
   from there every sentence that states an action is one, so lead phrases
   (`思想认识再提高。`) and their elaborations are kept, each on its own.
-  Background, self-criticism and feelings (`让我们深感愧疚`) are left out.
+  Background, self-criticism and feelings (`让我们深感愧疚`) are left out; a bare
+  announcement (`我代表X郑重表态：`) opens the pledge without being one.
 * `news`, `unrelated_news`, `notice_body` (and a speech whose title calls it a
   leader's 讲话): only what the text attributes to a committing party: a unit that
   plans in the third person (`高新区将…`, then the rest of that paragraph: a work
   plan), a reported pledge (`…责任人表示，要…`, likewise to the paragraph's end),
   a quoted pledge (`“…我们要…”，党委书记秦振衡说`) or a subject-less `下一步将…`
   after `X局局长认为…`.  Directives to others (`王伟强调，要…`, `各级各部门要…`,
-  `请各单位…`) are never commitments.
+  `请各单位…`) are never commitments, nor is what a unit receives (`红榜村将获得…`,
+  `将被约谈`).  A low rank admitted (`我区排名靠后`) is self-criticism in its own
+  clause only: `对排名靠后深感压力，将立即…` and `将对排名末位的单位…` are pledges.
 
 A numbered lead phrase (`一是开展专项整治…。`) is one commitment together with
 the sentence that elaborates it.  A quoted pledge's speaker is the unit its
@@ -517,6 +520,18 @@ def merge_numbered(view: str, found: list) -> list:
     return out
 
 
+def unnumbered(view: str, start: int, end: int) -> int:
+    """Where a sentence starts once its numbering (`一是`, `第一,`, `（二）`, `1.`) is
+    dropped: a numbered pledge is given without its number."""
+    m = rules()["numbered"].match(view[start:end])
+    i = start + m.end() if m else end
+    if i >= end:
+        return start
+    while i < end and (view[i].isspace() or view[i] in "，,、:："):
+        i += 1
+    return i if i < end else start
+
+
 def display(doc: Document, start: int, end: int) -> tuple[int, int, str]:
     """Raw span and cleaned text of a sentence: ocr_noise left out, an outer
     pair of quotation marks dropped."""
@@ -598,7 +613,7 @@ def commitments_of(doc: Document) -> list[RankedCommitment]:
         for s, cue, speaker in merge_numbered(view, reader(doc, section, view)):
             if not speaker:
                 continue
-            start, end, text = display(doc, s.start, s.end)
+            start, end, text = display(doc, unnumbered(view, s.start, s.end), s.end)
             key = regex.sub(r"\s", "", text)
             if not key or key in seen:
                 continue

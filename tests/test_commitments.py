@@ -102,8 +102,22 @@ def test_a_pledge_speech_keeps_actions_after_the_first_cue():
 
 def test_a_numbered_lead_phrase_joins_its_elaboration():
     text = "下一步,我们将重点做好以下工作。一是开展专项整治。我们将严格查处违规违章现象。\n"
-    assert [c.text for c in speech(text)] == ["下一步,我们将重点做好以下工作。",
-                                              "一是开展专项整治。我们将严格查处违规违章现象。"]
+    found = speech(text)
+    assert [c.text for c in found] == ["下一步,我们将重点做好以下工作。",
+                                       "开展专项整治。我们将严格查处违规违章现象。"]
+    assert text[found[1].start:found[1].end] == found[1].text  # the span starts after 一是
+
+
+@pytest.mark.parametrize("text, kind, kept", [
+    ("郑重表态:\n第一,坚决扛起主体责任。区政府每周开展专题调度。", "pledge_speech",
+     "坚决扛起主体责任。区政府每周开展专题调度。"),
+    ("（二）区督查组将于11月中旬开展回头看。", "news", "区督查组将于11月中旬开展回头看。"),
+    ("1.5亿元资金将全部用于整改。下一步，县财政局将追加投入。", "news", "下一步，县财政局将追加投入。"),
+])
+def test_numbering_is_dropped_from_the_text_but_not_a_decimal(text, kind, kept):
+    found = speech(text + "\n", kind=kind)
+    assert [c.text for c in found] == [kept]
+    assert text[found[0].start:found[0].end] == kept
 
 
 def test_news_keeps_plans_reports_and_quotes_but_not_directives():
@@ -216,7 +230,7 @@ def test_a_speech_without_a_speaker_names_itself():
     text = "我代表市文明办郑重表态:坚决贯彻落实决策部署。一、强化协调指导。我们将主动争取支持。\n"
     found = speech(text, speaker=None)
     assert [c.speaker for c in found] == ["市文明办", "市文明办"]
-    assert found[1].text == "一、强化协调指导。我们将主动争取支持。"
+    assert found[1].text == "强化协调指导。我们将主动争取支持。"  # numbering dropped
 
 
 def test_a_leaders_speech_gives_no_pledges():
@@ -296,7 +310,7 @@ def test_a_byline_names_the_speaker_and_一要_is_a_numbered_lead():
     text = "在推进会上的表态发言\n石楼县县长　韩志刚\n\n我们将抓好三个方面工作。\n一要提高站位抓认识。把营商环境作为一把手工程来抓。\n"
     found = speech(text, speaker=None)
     assert [(c.speaker, c.text) for c in found] == [
-        ("石楼县", "我们将抓好三个方面工作。"), ("石楼县", "一要提高站位抓认识。把营商环境作为一把手工程来抓。")]
+        ("石楼县", "我们将抓好三个方面工作。"), ("石楼县", "提高站位抓认识。把营商环境作为一把手工程来抓。")]
 
 
 @pytest.mark.parametrize("text, subject", [
