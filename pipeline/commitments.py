@@ -45,7 +45,7 @@ import regex
 
 from . import config, segmenter
 from .model import Commitment, Document, Record, Section
-from .normalise import clean, compact
+from .normalise import clean, squeeze
 from .registry import register
 
 log = logging.getLogger("tongbao")
@@ -168,7 +168,7 @@ def split_sentences(view: str, start: int, end: int) -> list[Sentence]:
             a += 1
         while b > a and view[b - 1].isspace():
             b -= 1
-        text = compact(view, a, b).text
+        text = squeeze(view[a:b])
         if text and regex.search(r"\p{Han}", text):
             out.append(Sentence(a, b, text, text[0] in r["open"]))
     return out
@@ -334,7 +334,7 @@ def read_speech(doc: Document, section: Section, view: str) -> list[tuple[Senten
     """(sentence, cue or the pledge's opening trigger, speaker) of a pledge speech."""
     found, opened = [], None
     own = (section.speaker or speaks_for(view, section.start, section.end, doc.title)
-           or doc.work.get("commitment_speaker") or speaks_for(view, 0, len(view), doc.title))
+           or doc.work.get("commitment_speaker") or whole_text_speaker(doc, view))
     doc.work["commitment_speaker"] = own  # a speech cut by page furniture goes on in a later section
     for a, b in paragraphs_of(doc, section):
         for s in split_sentences(view, a, b):
@@ -353,6 +353,13 @@ def read_speech(doc: Document, section: Section, view: str) -> list[tuple[Senten
     return found
 
 
+def whole_text_speaker(doc: Document, view: str) -> str | None:
+    """speaks_for over the whole text, computed once per document."""
+    if "whole_text_speaker" not in doc.work:
+        doc.work["whole_text_speaker"] = speaks_for(view, 0, len(view), doc.title)
+    return doc.work["whole_text_speaker"]
+
+
 def speaks_for(view: str, start: int, end: int, title: str | None = None) -> str | None:
     """The unit a speech names itself, when segment gave none: by its title
     (`市交通运输局在…会议上的表态发言`) or its text (`我代表市文明办郑重表态`,
@@ -361,9 +368,9 @@ def speaks_for(view: str, start: int, end: int, title: str | None = None) -> str
     m = r["title_speaker"].match(regex.sub(r"\s", "", title or ""))
     if m and r["unit_suffix"].search(m["u"]):
         return m["u"]
-    text = compact(view, start, end).text
+    text = squeeze(view[start:end])
     for line in view[start:min(end, start + r["byline_reach"])].splitlines():
-        unit, person = split_person(compact(line).text)
+        unit, person = split_person(squeeze(line))
         if unit and person:
             return unit
     m = r["on_behalf"].search(text)
@@ -392,7 +399,7 @@ def is_leader_speech(doc: Document) -> bool:
 def read_news(doc: Document, section: Section, view: str) -> list[tuple[Sentence, Cue | str, str | None]]:
     """(sentence, cue or the plan's trigger, speaker) of a news item or notice body."""
     found = []
-    own = speaks_for(view, 0, len(view), doc.title)
+    own = whole_text_speaker(doc, view)
     for a, b in paragraphs_of(doc, section):
         sents = split_sentences(view, a, b)
         plan: tuple[str, str] | None = None      # (speaker, trigger) of a work plan
@@ -475,13 +482,22 @@ def speaker_of(doc: Document, view: str, who: str) -> str | None:
     name = person or (who if 2 <= len(who) <= 4 and regex.fullmatch(r"\p{Han}+", who) else None)
     if not name:
         return None
-    text = compact(view).text
+    text = _squeezed(view)
     for m in regex.finditer(regex.escape(name), text):
         lead = regex.split(r"[，,。；：:“”]", text[max(0, m.start() - 24):m.start()])[-1]
         u, _ = split_person(lead + name)
         if u:
             return u
     return name
+
+
+# how far before a quotation its attribution (`党委书记X说，`) is looked for, in characters
+ATTRIBUTION_REACH = 200
+
+
+@functools.lru_cache(maxsize=4)
+def _squeezed(view: str) -> str:
+    return squeeze(view)
 
 
 def quote_speaker(doc: Document, view: str, lo: int, hi: int, s: Sentence) -> str | None:
@@ -491,11 +507,11 @@ def quote_speaker(doc: Document, view: str, lo: int, hi: int, s: Sentence) -> st
     close = next((j for j in range(s.start, hi) if view[j] in "”」』"), None)
     if close is not None:
         nxt = next((j for j in range(close + 1, hi) if view[j] in r["open"]), hi)
-        after = compact(view, close + 1, nxt).text
+        after = squeeze(view[close + 1:nxt])
         m = r["attribution"].search(after)
         if m:
             return speaker_of(doc, view, m["who"])
-    before = compact(view, lo, s.start).text
+    before = squeeze(view[max(lo, s.start - ATTRIBUTION_REACH):s.start])
     ms = list(r["attribution"].finditer(before))
     if ms:
         return speaker_of(doc, view, ms[-1]["who"])
