@@ -50,6 +50,7 @@ class Gazetteer:
             if len(div.short) >= 2:
                 self.by_short.setdefault(div.short, []).append(div)
         self.names = sorted(self.by_name, key=len, reverse=True)
+        self.longest_short = max(map(len, self.by_short), default=0)
 
     def parent(self, div: Division) -> Division | None:
         code = div.parent_code

@@ -23,6 +23,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import functools
+
 import regex
 
 from . import config, gazetteer
@@ -81,17 +83,30 @@ def _cfg() -> dict:
     return config.load("units")
 
 
-def _town_at(text: str, i: int) -> str | None:
+@functools.lru_cache(maxsize=1)
+def _town_pattern():
     suffixes = "|".join(sorted(_cfg()["suffixes"]["town"], key=len, reverse=True))
-    m = regex.compile(rf"\p{{Han}}{{2,4}}?(?:{suffixes})").match(text, i)
+    return regex.compile(rf"\p{{Han}}{{2,4}}?(?:{suffixes})")
+
+
+@functools.lru_cache(maxsize=1)
+def _division_pattern():
+    nations = "|".join(sorted(gazetteer.load().nations, key=len, reverse=True))
+    return regex.compile(rf"(\p{{Han}}{{2,4}}?)(?:(?:{nations})+(自治州|自治县|自治旗)|(自治县|自治州|省|市|县|区|州|盟|旗))")
+
+
+_NOT_A_NAME_PART = regex.compile(r"[年月日度第全本各]")
+
+
+def _town_at(text: str, i: int) -> str | None:
+    m = _town_pattern().match(text, i)
     return m.group() if m and m.group() not in _cfg()["not_divisions"] else None
 
 
 def _division_at(text: str, i: int) -> tuple[str, str] | None:
     """A division the gazetteer may not know (a new or renamed one): `青川市`, `岚溪县` -> (name, level)."""
-    nations = "|".join(sorted(gazetteer.load().nations, key=len, reverse=True))
-    m = regex.compile(rf"(\p{{Han}}{{2,4}}?)(?:(?:{nations})+(自治州|自治县|自治旗)|(自治县|自治州|省|市|县|区|州|盟|旗))").match(text, i)
-    if not m or m.group() in _cfg()["not_divisions"] or regex.search(r"[年月日度第全本各]", m.group(1)):
+    m = _division_pattern().match(text, i)
+    if not m or m.group() in _cfg()["not_divisions"] or _NOT_A_NAME_PART.search(m.group(1)):
         return None
     level = {"省": "province", "县": "county", "自治县": "county", "区": "county", "旗": "county", "自治旗": "county"}
     return m.group(), level.get(m.group(2) or m.group(3), "city")
@@ -264,8 +279,10 @@ def _names_a_place(name: str, region: Region) -> bool:
         # counties were handled before), else a homonym of one of its own (桐江市's 凤城市)
         city = next((p for p in region.chain if p.level == "city"), None)
         return city is None or city.div is not None
-    return any(name.startswith(s) for s in gaz.by_short if len(s) >= 2 and not _town_named_after(name, s) and
-               any(d.level != "county" for d in gaz.by_short[s]))
+    # the short names the name starts with (looked up by prefix, not by scanning the gazetteer)
+    prefixes = (name[:k] for k in range(2, min(len(name), gaz.longest_short) + 1))
+    return any(s in gaz.by_short and not _town_named_after(name, s) and
+               any(d.level != "county" for d in gaz.by_short[s]) for s in prefixes)
 
 
 def _town_named_after(name: str, short: str) -> bool:
