@@ -18,7 +18,7 @@ import functools
 
 import regex
 
-from . import config, dates, gazetteer, persons, units  # units also registers the "units" stage
+from . import segmenter, config, dates, gazetteer, persons, units  # units also registers the "units" stage
 from .config import MODELS_DIR
 from .elements import DOC_NUMBER_RE, norm_doc_number
 from .model import Document, Entity
@@ -54,6 +54,7 @@ class Mentions:
         return sorted(self.items.values(), key=lambda e: (e.start, e.end, e.type))
 
 
+@functools.lru_cache(maxsize=4096)
 def spaced(word: str) -> regex.Pattern:
     """A pattern for a word as PDF extraction may print it: spaces between its characters."""
     return regex.compile(r"\s*".join(regex.escape(c) for c in word))
@@ -76,10 +77,12 @@ def add_units(doc: Document, found: Mentions, view: str) -> None:
     for key in sorted(known, key=len, reverse=True):
         if len(key) < 3:
             continue
-        for m in regex.finditer(regex.escape(key), flat.text):
-            start, end = flat.span(m.start(), m.end())
+        at = flat.text.find(key)
+        while at >= 0:  # plain substring search: hundreds of names over the text, in C
+            start, end = flat.span(at, at + len(key))
             if not found.covered(start, end, ("ORG",)):
                 found.add("ORG", start, end, known[key] or units.full_name(doc, doc.raw[start:end]))
+            at = flat.text.find(key, at + len(key))
 
 
 @functools.lru_cache(maxsize=1)
@@ -104,7 +107,7 @@ def add_running_text_orgs(doc: Document, found: Mentions, view: str) -> None:
     for start, end in ((s.start, s.end) for s in prose) if prose else [(0, len(view))]:
         flat = compact(view, start, end)
         pos, prev = 0, None
-        for word, flag in tagger().cut(flat.text):
+        for word, flag in segmenter.tag(flat.text):
             begin, pos = pos, pos + len(word)
             if flag == "nt" and word.endswith(suffixes) and not word.endswith(generic):
                 if prev in level:
