@@ -65,10 +65,7 @@ def credit_names(line: str) -> list[tuple[int, int]]:
     """Spans (in the line) of the names after credit labels and before `摄`."""
     c = cues()
     spans = []
-    labels = "|".join(regex.escape(x) for x in c.labels if len(x) > 1)
-    short = "|".join(regex.escape(x) for x in c.labels if len(x) == 1)
-    label_re = regex.compile(rf"(?:{labels})|(?<!\p{{Han}})(?:{short})(?=\s*[/／:：])")
-    token_re = regex.compile(r"[\s/／:：、]*(\p{Han}+)")
+    label_re, token_re, photo_re, closing_re = _credit_patterns()
     for m in label_re.finditer(line):
         pos = m.end()
         while (tok := token_re.match(line, pos)) is not None:
@@ -85,13 +82,32 @@ def credit_names(line: str) -> list[tuple[int, int]]:
                 break
             spans.append(tok.span(1))
             pos = tok.end()
-    for m in regex.finditer(rf"(?:^|(?<=[。！？!?\s]))({NAME}?)\s*摄\s*$", line):
+    for m in photo_re.finditer(line):
         if is_name(m.group(1)):
             spans.append(m.span(1))
-    m = regex.search(rf"[。！？”\"]\s*[(（]({NAME}?)[)）]\s*$", line)
+    m = closing_re.search(line)
     if m and is_name(m.group(1)):
         spans.append(m.span(1))
     return spans
+
+
+@functools.lru_cache(maxsize=1)
+def _credit_patterns():
+    """Compiled once: credit labels, the names after them, `X 摄`, a closing `(X)`."""
+    c = cues()
+    labels = "|".join(regex.escape(x) for x in c.labels if len(x) > 1)
+    short = "|".join(regex.escape(x) for x in c.labels if len(x) == 1)
+    return (regex.compile(rf"(?:{labels})|(?<!\p{{Han}})(?:{short})(?=\s*[/／:：])"),
+            regex.compile(r"[\s/／:：、]*(\p{Han}+)"),
+            regex.compile(rf"(?:^|(?<=[。！？!?\s]))({NAME}?)\s*摄\s*$"),
+            regex.compile(rf"[。！？”\"]\s*[(（]({NAME}?)[)）]\s*$"))
+
+
+@functools.lru_cache(maxsize=1)
+def _official_patterns():
+    c = cues()
+    return (regex.compile("|".join(map(regex.escape, c.titles))),
+            regex.compile("|".join(map(regex.escape, c.before))))
 
 
 def _longest_name(chars: str) -> str | None:
@@ -106,8 +122,8 @@ def official_names(text: str, line: bool = False) -> list[tuple[int, int]]:
     name may also close it (`约谈人：县政府副县长 廖文彬`)."""
     c = cues()
     spans = []
-    titles = "|".join(map(regex.escape, c.titles))
-    for m in regex.finditer(rf"(?:{titles})", text):
+    titles_re, before_re = _official_patterns()
+    for m in titles_re.finditer(text):
         i = m.end()
         for n in (4, 3, 2):
             word = text[i:i + n]
@@ -115,8 +131,7 @@ def official_names(text: str, line: bool = False) -> list[tuple[int, int]]:
                                                        (line and i + n == len(text))):
                 spans.append((i, i + n))
                 break
-    before = "|".join(map(regex.escape, c.before))
-    for m in regex.finditer(rf"(?:{before})", text):
+    for m in before_re.finditer(text):
         for n in (3, 2, 4):
             word = text[max(0, m.start() - n):m.start()]
             if len(word) == n and is_name(word):
