@@ -17,7 +17,7 @@ from itertools import combinations
 
 import regex
 
-from . import config
+from . import config, rx
 from .model import Document, Record
 from .normalise import compact
 from .registry import register
@@ -88,13 +88,13 @@ def check_counts(doc: Document, tables: list[tuple[str, Table]]) -> None:
     settings = config.load("tables")["checks"]
     text = compact(doc.work["view"])
     largest = max((len(t.records) for _, t in tables), default=0)
-    for m in regex.finditer(settings["total"], text.text):
+    for m in rx.finditer(settings["total"], text.text):
         stated = int(m.group(1))
         if largest and stated != largest:
             a, b = text.span(m.start(), m.end())
             doc.flag("count_mismatch", f"the text states {stated} units, the table has {largest} rows", a, b)
     # totals naming the kind of unit: 对辖区6个街道…考评 against the rows of that kind
-    for m in regex.finditer(settings["unit_total"], text.text):
+    for m in rx.finditer(settings["unit_total"], text.text):
         stated, noun = int(m.group(1)), m.group("noun")
         kinds = [len(t.records) for _, t in tables
                  if len(t.records) >= 2 and all(r.unit.endswith((noun, noun[-1])) for r in t.records)]
@@ -107,7 +107,7 @@ def check_counts(doc: Document, tables: list[tuple[str, Table]]) -> None:
         if found and found != stated:
             doc.flag("count_mismatch", f"{group} states {stated} units, {found} are listed", a, b)
     graded = [r.grade for r in doc.records if r.grade]
-    for m in regex.finditer(settings["grade_count"], text.text):
+    for m in rx.finditer(settings["grade_count"], text.text):
         grade, stated = m.group(1), int(m.group(2))
         if grade not in graded and not graded:
             continue

@@ -43,7 +43,7 @@ from dataclasses import dataclass
 
 import regex
 
-from . import config, segmenter
+from . import config, rx, segmenter
 from .model import Commitment, Document, Record, Section
 from .normalise import clean, squeeze
 from .registry import register
@@ -169,7 +169,7 @@ def split_sentences(view: str, start: int, end: int) -> list[Sentence]:
         while b > a and view[b - 1].isspace():
             b -= 1
         text = squeeze(view[a:b])
-        if text and regex.search(r"\p{Han}", text):
+        if text and rx.search(r"\p{Han}", text):
             out.append(Sentence(a, b, text, text[0] in r["open"]))
     return out
 
@@ -241,7 +241,7 @@ def _subject(words: str, report: bool = False) -> str | None:
     if report:
         unit, person = split_person(words)
         return unit or person or words
-    if len(words) > 16 or regex.search(r"[^\p{Han}、]", words):
+    if len(words) > 16 or rx.search(r"[^\p{Han}、]", words):
         return None
     return words if r["unit_suffix"].search(words) else None
 
@@ -259,7 +259,7 @@ def split_person(words: str) -> tuple[str | None, str | None]:
     person = None
     if after:
         first = segmenter.cut(after)[0]
-        if 2 <= len(first) <= 4 and regex.fullmatch(r"\p{Han}+", first):
+        if 2 <= len(first) <= 4 and rx.fullmatch(r"\p{Han}+", first):
             person = first
     return unit, person
 
@@ -296,7 +296,7 @@ def admits_low_rank(text: str, cue: Cue | None) -> bool:
 
 def _clause(text: str, i: int) -> int:
     """Which clause of the sentence text[i] stands in (clauses end at ，；：)."""
-    return len(regex.findall(r"[，,；;：:]", text[:i]))
+    return len(rx.findall(r"[，,；;：:]", text[:i]))
 
 
 def _asks_others(text: str) -> bool:
@@ -304,14 +304,14 @@ def _asks_others(text: str) -> bool:
     r = rules()
     if not r["directive_subject"].match(text):
         return False
-    clause = regex.split(r"[，,。；;]", text)[0][:24]
+    clause = rx.split(r"[，,。；;]", text)[0][:24]
     return any(_is_modal(clause, m.start()) for m in r["directive_modal"].finditer(clause))
 
 
 def announces(text: str, cue: Cue) -> bool:
     """`在此，我代表枫林区郑重表态：`: a pledge cue with nothing after it opens
     the pledge that follows but pledges nothing itself."""
-    return cue.kind == "pledge" and not regex.search(r"\p{Han}", text[cue.at + len(cue.trigger):])
+    return cue.kind == "pledge" and not rx.search(r"\p{Han}", text[cue.at + len(cue.trigger):])
 
 
 def states_action(text: str) -> bool:
@@ -365,7 +365,7 @@ def speaks_for(view: str, start: int, end: int, title: str | None = None) -> str
     (`市交通运输局在…会议上的表态发言`) or its text (`我代表市文明办郑重表态`,
     `我们文坛社区都要…`, `望江区排名靠后,我们…`)."""
     r = rules()
-    m = r["title_speaker"].match(regex.sub(r"\s", "", title or ""))
+    m = r["title_speaker"].match(rx.sub(r"\s", "", title or ""))
     if m and r["unit_suffix"].search(m["u"]):
         return m["u"]
     text = squeeze(view[start:end])
@@ -475,16 +475,16 @@ def _voice(doc: Document, view: str, text: str) -> str | None:
 def speaker_of(doc: Document, view: str, who: str) -> str | None:
     """`市文联主席陈锐锋` -> 市文联; `党委书记秦振衡` -> 秦振衡; `陈锐锋` -> the unit it
     is introduced with elsewhere in the document, else 陈锐锋."""
-    who = regex.split(r"[，,。；]", who)[-1]
+    who = rx.split(r"[，,。；]", who)[-1]
     unit, person = split_person(who)
     if unit:
         return unit
-    name = person or (who if 2 <= len(who) <= 4 and regex.fullmatch(r"\p{Han}+", who) else None)
+    name = person or (who if 2 <= len(who) <= 4 and rx.fullmatch(r"\p{Han}+", who) else None)
     if not name:
         return None
     text = _squeezed(view)
-    for m in regex.finditer(regex.escape(name), text):
-        lead = regex.split(r"[，,。；：:“”]", text[max(0, m.start() - 24):m.start()])[-1]
+    for m in rx.finditer(regex.escape(name), text):
+        lead = rx.split(r"[，,。；：:“”]", text[max(0, m.start() - 24):m.start()])[-1]
         u, _ = split_person(lead + name)
         if u:
             return u
@@ -630,7 +630,7 @@ def commitments_of(doc: Document) -> list[RankedCommitment]:
             if not speaker:
                 continue
             start, end, text = display(doc, unnumbered(view, s.start, s.end), s.end)
-            key = regex.sub(r"\s", "", text)
+            key = rx.sub(r"\s", "", text)
             if not key or key in seen:
                 continue
             seen.add(key)

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import regex
 
-from . import config, dates
+from . import config, dates, rx
 from .model import Document
 from .normalise import compact
 from .registry import register
@@ -55,7 +55,7 @@ def text_lines(doc: Document) -> list[TextLine]:
     title_ends = tuple(cfg["title_ends"])
     debris = regex.compile("|".join(config.load("sections")["furniture"]["debris_pipe"]))
     for i, ln in enumerate(doc.work["lines"]):
-        if regex.match(cfg["debris_line"], view[ln.start:ln.end]):
+        if rx.match(cfg["debris_line"], view[ln.start:ln.end]):
             continue
         pieces = [(ln.start, ln.end)] if doc.genre == "newspaper" else _pieces(view, ln.start, ln.end, title_ends)
         for start, end in pieces:
@@ -78,10 +78,10 @@ def _pieces(view: str, start: int, end: int, title_ends: tuple[str, ...]) -> lis
         return [(start, end)]
     line = view[start:end]
     cuts = []
-    for m in regex.finditer(r"[ \t\u3000]+", line):
+    for m in rx.finditer(r"[ \t\u3000]+", line):
         before, after = line[: m.start()], line[m.end():]
         if before.endswith(tuple("。:：!?！？")) or before.endswith(title_ends) or \
-                regex.match(r"[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）]|\d{4}\s*年", after):
+                rx.match(r"[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）]|\d{4}\s*年", after):
             cuts.append(m.start())
     if len(cuts) < 3:
         return [(start, end)]
@@ -90,14 +90,14 @@ def _pieces(view: str, start: int, end: int, title_ends: tuple[str, ...]) -> lis
 
 
 def _any(patterns: list[str], text: str) -> bool:
-    return any(regex.search(p, text) for p in patterns)
+    return any(rx.search(p, text) for p in patterns)
 
 
 def split_outer(line: str) -> list[str]:
     """Split a 主送 line at its outer separator (SCHEMA.md): `，` `,` `；` when it has one, else `、`;
     a bare body (`政府` in `各乡镇党委、政府`) stays with the item it completes."""
-    if regex.search(r"[，,；;]", line):
-        return [p for p in (x.strip() for x in regex.split(r"[，,；;]", line)) if p]
+    if rx.search(r"[，,；;]", line):
+        return [p for p in (x.strip() for x in rx.split(r"[，,；;]", line)) if p]
     bare = config.load("elements")["bare_bodies"]
     items: list[str] = []
     for part in (x.strip() for x in line.split("、")):
@@ -140,11 +140,11 @@ class Reader:
     def _metadata(self) -> dict[str, tuple[str, TextLine]]:
         found = {}
         for ln in self.lines[:25]:
-            m = regex.match(r"^[-•·\s]*(?P<label>[^:：]{1,12}?)\s*[:：]\s*(?P<value>\S.*)$",
+            m = rx.match(r"^[-•·\s]*(?P<label>[^:：]{1,12}?)\s*[:：]\s*(?P<value>\S.*)$",
                             self.view[ln.start:ln.end])
             if not m:
                 continue
-            label = regex.sub(r"\s", "", m["label"])
+            label = rx.sub(r"\s", "", m["label"])
             value = self.doc.raw[ln.start + m.start("value"):ln.end].strip()
             for key, labels in self.cfg["meta"].items():
                 if label in labels and key not in found:
@@ -156,11 +156,11 @@ class Reader:
             return None
         for k, ln in enumerate(self.lines[:20]):
             nxt = self.lines[k + 1] if k + 1 < len(self.lines) else None
-            if nxt and regex.fullmatch(r"\p{Han}{1,6}[:：]", nxt.flat) and regex.search(r"[，,、]", ln.flat) \
-                    and not regex.search(r"[:：。]", ln.flat):
+            if nxt and rx.fullmatch(r"\p{Han}{1,6}[:：]", nxt.flat) and rx.search(r"[，,、]", ln.flat) \
+                    and not rx.search(r"[:：。]", ln.flat):
                 ln = self._joined(ln, nxt)  # a 主送 line wrapped before its last word
             flat = ln.flat
-            if regex.search(r"[:：]$", flat) and len(flat) <= 120 and "。" not in flat \
+            if rx.search(r"[:：]$", flat) and len(flat) <= 120 and "。" not in flat \
                     and not self.is_furniture(ln) and not _any(self.cfg["not_recipients"], flat):
                 return ln
             if self.is_body(ln):
@@ -176,7 +176,7 @@ class Reader:
     def _head_end(self) -> int:
         """Index (in self.lines) of the first line after the head."""
         for k, ln in enumerate(self.lines):
-            if ln is self.recipients_at or self.is_body(ln) or regex.match(r"^(尊敬的|各位)", ln.flat):
+            if ln is self.recipients_at or self.is_body(ln) or rx.match(r"^(尊敬的|各位)", ln.flat):
                 return k
         return len(self.lines)
 
@@ -184,18 +184,18 @@ class Reader:
     def doc_number(self) -> str | None:
         for ln in self.lines[: max(self.head_end, 1) + 2]:
             # the number stands alone on its line, in brackets or beside 签发人
-            flat = regex.sub(r"签发人[:：]\S*$", "", ln.flat)
+            flat = rx.sub(r"签发人[:：]\S*$", "", ln.flat)
             lead = len(flat) - len(flat.lstrip("()（）[]【】"))
             m = DOC_NUMBER_RE.fullmatch(flat.strip("()（）[]【】"))
             if m:
                 return ln.cut(lead + m.start(), lead + m.end())
         if "doc_number" in self.meta:
             m = DOC_NUMBER_RE.search(self.meta["doc_number"][0])
-            return regex.sub(r"\s+", "", m.group()) if m else None
+            return rx.sub(r"\s+", "", m.group()) if m else None
         return None
 
     def is_title_like(self, flat: str, strict: bool) -> bool:
-        if not 5 <= len(flat) <= 100 or regex.search(r"[。；;:：]", flat[:-1]) or flat.endswith(("：", ":")):
+        if not 5 <= len(flat) <= 100 or rx.search(r"[。；;:：]", flat[:-1]) or flat.endswith(("：", ":")):
             return False
         if flat.count("，") + flat.count(",") > 1 or DOC_NUMBER_RE.fullmatch(flat.strip("()（）")):
             return False
@@ -253,13 +253,13 @@ class Reader:
             flat = ln.flat
             if flat.endswith("摄") or self.is_furniture(ln) or self.is_credit(flat):
                 continue
-            if self.is_body(ln) or regex.match(r"^本报讯|^\S{0,8}讯", flat):
+            if self.is_body(ln) or rx.match(r"^本报讯|^\S{0,8}讯", flat):
                 break
-            if len(flat) <= 6 or dates.parse(flat) or regex.search(r"星期|第\d+版|[日晚]报|報$", flat):
+            if len(flat) <= 6 or dates.parse(flat) or rx.search(r"星期|第\d+版|[日晚]报|報$", flat):
                 continue
-            if regex.fullmatch(r"\S{2,8}(?:\s+\S{2,8}){1,4}", ln.text):
+            if rx.fullmatch(r"\S{2,8}(?:\s+\S{2,8}){1,4}", ln.text):
                 continue  # a kicker
-            if self.is_title_like(flat, strict=False) or regex.search(r"[!?！？]|\.\.\.$", flat):
+            if self.is_title_like(flat, strict=False) or rx.search(r"[!?！？]|\.\.\.$", flat):
                 candidate = ln
                 break
         lead = next((compact(sec.heading).text for sec in self.doc.sections if sec.type == "news" and sec.heading), None)
@@ -272,7 +272,7 @@ class Reader:
 
     @staticmethod
     def is_credit(flat: str) -> bool:
-        return bool(regex.match(r"^[■□●]?\s*(责任编辑|编辑|策划|撰稿|记者|通讯员|摄影|校对|美编)", flat))
+        return bool(rx.match(r"^[■□●]?\s*(责任编辑|编辑|策划|撰稿|记者|通讯员|摄影|校对|美编)", flat))
 
     def recipients(self) -> list[str]:
         ln = self.recipients_at
@@ -288,7 +288,7 @@ class Reader:
             if "印发" in ln.flat or self.is_furniture(ln):
                 continue
             norm = dates.parse(ln.flat)
-            if norm and regex.fullmatch(r"\d{4}-\d{2}-\d{2}", norm):
+            if norm and rx.fullmatch(r"\d{4}-\d{2}-\d{2}", norm):
                 out.append((ln, norm))
         return out
 
@@ -320,10 +320,10 @@ class Reader:
         if not issuer:  # bodies signing under the date (a joint 落款 of web copies)
             k = self.lines.index(cluster[-1][0]) + 1
             while k < len(self.lines) and len(issuer) < 4 and self.is_signer(self.lines[k]) and \
-                    regex.search(r"(办公室|政府|委员会|局|委|办|厅|部|指挥部|领导小组|中心)$", self.lines[k].flat):
+                    rx.search(r"(办公室|政府|委员会|局|委|办|厅|部|指挥部|领导小组|中心)$", self.lines[k].flat):
                 issuer.append(self.lines[k])
                 k += 1
-        names = [n for ln in issuer for n in regex.split(r"\s{2,}", self.doc.raw[ln.start:ln.end]) if n.strip()]
+        names = [n for ln in issuer for n in rx.split(r"\s{2,}", self.doc.raw[ln.start:ln.end]) if n.strip()]
         return [compact(n).text.replace("*", "") for n in names], date
 
     def _settle(self, cluster: list[tuple[TextLine, str]], before: int) -> str:
@@ -339,11 +339,11 @@ class Reader:
 
     def is_signer(self, ln: TextLine) -> bool:
         flat = ln.flat
-        if len(flat) > 60 or SENTENCE_PUNCT.search(flat) or regex.search(r"[:：]", flat):
+        if len(flat) > 60 or SENTENCE_PUNCT.search(flat) or rx.search(r"[:：]", flat):
             return False
-        if regex.match(r"^\d+[.、．]|^[一二三四五六七八九十]+、", flat) or dates.parse(flat):
+        if rx.match(r"^\d+[.、．]|^[一二三四五六七八九十]+、", flat) or dates.parse(flat):
             return False
-        return bool(regex.search(r"\p{Han}{4,}", flat))
+        return bool(rx.search(r"\p{Han}{4,}", flat))
 
     def _unsigned_issuer(self) -> list[str]:
         """No date printed: a far-indented organisation name closing the notice signs it."""
@@ -356,21 +356,21 @@ class Reader:
         """`遵义市人民政府办公室关于…的通报`: the body named before 关于 issues it."""
         if title and "关于" in title[2:]:
             head = title[: title.index("关于", 2)]
-            if regex.search(r"(办公室|政府|委员会|局|委|办|厅|部|指挥部|领导小组)$", head):
+            if rx.search(r"(办公室|政府|委员会|局|委|办|厅|部|指挥部|领导小组)$", head):
                 return [head]
         return []
 
     def news_date(self) -> str | None:
         """A news page's printed date line (the paper's date, `发布时间:…`)."""
         for ln in self.lines[:15]:
-            m = regex.match(r"^(?P<label>[^:：]{1,6})\s*[:：]\s*(?P<value>.+)$", ln.text)
-            if m and regex.sub(r"\s", "", m["label"]) in self.cfg["meta"]["news_date"]:
+            m = rx.match(r"^(?P<label>[^:：]{1,6})\s*[:：]\s*(?P<value>.+)$", ln.text)
+            if m and rx.sub(r"\s", "", m["label"]) in self.cfg["meta"]["news_date"]:
                 found = dates.find(m["value"])
                 if found and found[0].norm and len(found[0].norm) == 10:
                     return found[0].norm
             # the paper's date line: `2024年5月10日 星期五`, `5月20日 星期一 A2 要闻`; a post's
             # `丰源发布 2024-09-05 18:30 发表于湖南`
-            if "星期" in ln.flat or regex.search(r"\d{4}-\d{1,2}-\d{1,2}\s+\d{1,2}:\d{2}|发表于|发布于", ln.text):
+            if "星期" in ln.flat or rx.search(r"\d{4}-\d{1,2}-\d{1,2}\s+\d{1,2}:\d{2}|发表于|发布于", ln.text):
                 found = dates.find(ln.text)
                 if found and found[0].kind in ("date", "iso", "monthday"):
                     return found[0].norm
@@ -382,7 +382,7 @@ class Reader:
         """A speech's date, printed under its title: `（2024年3月22日）`."""
         for ln in self.lines[: self.head_end + 1]:
             norm = dates.parse(ln.flat.strip("()（）"))
-            if norm and regex.fullmatch(r"\d{4}-\d{2}-\d{2}", norm):
+            if norm and rx.fullmatch(r"\d{4}-\d{2}-\d{2}", norm):
                 return norm
         return None
 
@@ -391,7 +391,7 @@ class Reader:
         labels = "|".join(self.cfg["labels"][key])
         out = []
         for ln in self.lines:
-            m = regex.match(rf"^(?:{labels})\s*[:：]\s*(?P<rest>.*)$", ln.flat)
+            m = rx.match(rf"^(?:{labels})\s*[:：]\s*(?P<rest>.*)$", ln.flat)
             if m:
                 out.append((ln, ln.cut(m.start("rest"))))
         return out
@@ -405,35 +405,35 @@ class Reader:
         k = self.lines.index(ln) + 1
         while k < len(self.lines):
             nxt = self.lines[k]
-            if regex.match(r"^\d+\s*[.．、]", nxt.flat):
+            if rx.match(r"^\d+\s*[.．、]", nxt.flat):
                 items.append(nxt.printed)
             elif items and self._continues(self.lines[k - 1], nxt):
                 items[-1] += nxt.printed
             else:
                 break
             k += 1
-        return [regex.sub(r"^\d+\s*[.．、]\s*", "", it) for it in items if it]
+        return [rx.sub(r"^\d+\s*[.．、]\s*", "", it) for it in items if it]
 
     def _continues(self, prev: TextLine, ln: TextLine) -> bool:
         """A PDF hard wrap: the previous item filled its line and this is a short tail."""
         widths = sorted(len(x.flat) for x in self.lines)
         full = widths[int(len(widths) * 0.9)] if widths else 0
         return len(prev.flat) >= 0.8 * full and len(ln.flat) <= 12 and not self.is_signer(ln) or \
-            (len(ln.flat) <= 6 and not regex.search(r"(局|委|办|部|厅|府|会|室|处|中心)$", ln.flat)
+            (len(ln.flat) <= 6 and not rx.search(r"(局|委|办|部|厅|府|会|室|处|中心)$", ln.flat)
              and len(prev.flat) >= 20)
 
     def cc(self) -> list[str]:
         found = self.labelled("cc")
         if not found:
             return []
-        parts = regex.split(r"[，,、；;]", found[0][1].rstrip("。."))
+        parts = rx.split(r"[，,、；;]", found[0][1].rstrip("。."))
         return [p for p in (x.strip() for x in parts) if p]
 
 
     def printed_by(self) -> tuple[str, str] | None:
         """The 印发 line: `温州市龙湾区人民政府办公室 2006年2月16日印发` -> (office, date)."""
         for ln in reversed(self.lines):
-            m = regex.match(r"^(?P<org>.+?)\s*(?P<date>\S+年\s*\S+月\s*\S+日)\s*印发\s*$", ln.text)
+            m = rx.match(r"^(?P<org>.+?)\s*(?P<date>\S+年\s*\S+月\s*\S+日)\s*印发\s*$", ln.text)
             if m:
                 return compact(m["org"]).text, dates.parse(m["date"]) or ""
         return None
@@ -444,7 +444,7 @@ def without_junk(title: str | None, patterns: list[str]) -> str | None:
     if title is None:
         return None
     for pattern in patterns:
-        title = regex.sub(pattern, "", title)
+        title = rx.sub(pattern, "", title)
     return title or None
 
 

@@ -18,7 +18,7 @@ import functools
 
 import regex
 
-from . import segmenter, config, dates, gazetteer, persons, units  # units also registers the "units" stage
+from . import config, dates, gazetteer, persons, rx, segmenter, units  # units also registers the "units" stage
 from .config import MODELS_DIR
 from .elements import DOC_NUMBER_RE, norm_doc_number
 from .model import Document, Entity
@@ -64,7 +64,7 @@ def add_units(doc: Document, found: Mentions, view: str) -> None:
     """Table units where their row prints them; then the same units and dictionary units in running text."""
     known: dict[str, str] = {}
     for rec in doc.records:
-        key = regex.sub(r"\s+", "", fold(rec.unit))
+        key = rx.sub(r"\s+", "", fold(rec.unit))
         if not key:
             continue
         known.setdefault(key, rec.unit_full)
@@ -143,10 +143,10 @@ def add_places(doc: Document, found: Mentions, view: str) -> None:
 
 def add_numbers_and_titles(found: Mentions, view: str) -> None:
     for m in DOC_NUMBER_RE.finditer(view):
-        code = regex.sub(r"^(根据|按照|依据|依照|参照|见|及|和|与|或)", "", m["code"])
+        code = rx.sub(r"^(根据|按照|依据|依照|参照|见|及|和|与|或)", "", m["code"])
         found.add("DOC_NUMBER", m.start() + len(m["code"]) - len(code), m.end(),
                   norm_doc_number(m).replace(m["code"], code, 1))
-    for m in regex.finditer(r"《[^《》\n]{1,80}(?:\n[^《》\n]{0,80}){0,3}》", view):
+    for m in rx.finditer(r"《[^《》\n]{1,80}(?:\n[^《》\n]{0,80}){0,3}》", view):
         found.add("TITLE_REF", m.start(), m.end(), compact(clean(m.group()[1:-1])).text)
 
 
@@ -160,7 +160,7 @@ def find_entities(doc: Document) -> Document:
     view = doc.work.get("view") or fold(doc.raw)
     found = Mentions(doc)
     for start, end in persons.find(view, doc.work["lines"], bylines=doc.genre == "newspaper"):
-        found.add("PERSON", start, end, regex.sub(r"\s+", "", view[start:end]))
+        found.add("PERSON", start, end, rx.sub(r"\s+", "", view[start:end]))
     add_units(doc, found, view)
     add_numbers_and_titles(found, view)
     add_running_text_orgs(doc, found, view)

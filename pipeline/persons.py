@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import regex
 
-from . import config
+from . import config, rx
 from .normalise import compact, fold
 
 
@@ -41,7 +41,7 @@ def cues() -> Cues:
     cfg = config.load("entities")["person"]
     # cues are matched in the folded view (full-width punctuation made half-width)
     by_len = lambda xs: tuple(sorted({fold(x) for x in xs}, key=len, reverse=True))  # noqa: E731
-    return Cues(frozenset(regex.sub(r"\s", "", cfg["surnames"])), by_len(cfg["compound_surnames"]),
+    return Cues(frozenset(rx.sub(r"\s", "", cfg["surnames"])), by_len(cfg["compound_surnames"]),
                 by_len(cfg["titles"]), by_len(cfg["after_name"]), by_len(cfg["before_words"]),
                 by_len(cfg["credit_labels"] + cfg["sure_labels"]), frozenset(cfg["not_names"]),
                 frozenset(cfg["sure_labels"]), tuple(config.load("units")["suffixes"]["org"]))
@@ -50,7 +50,7 @@ def cues() -> Cues:
 def is_name(word: str) -> bool:
     """A surname and one or two given-name characters (a compound surname and one or two)."""
     c = cues()
-    if not regex.fullmatch(r"\p{Han}+", word) or word in c.not_names:
+    if not rx.fullmatch(r"\p{Han}+", word) or word in c.not_names:
         return False
     for sur in c.compound:
         if word.startswith(sur):
@@ -142,18 +142,18 @@ def official_names(text: str, line: bool = False) -> list[tuple[int, int]]:
 
 def byline_name(line: str, previous: str) -> tuple[int, int] | None:
     """A name alone on its line under a heading (a commentary's author: `短评` / title / `许晴`)."""
-    m = regex.fullmatch(r"\s*(\p{Han}{2,4})\s*", line)
+    m = rx.fullmatch(r"\s*(\p{Han}{2,4})\s*", line)
     prev = previous.strip()
     if not m or not is_name(m.group(1)) or m.group(1).endswith(cues().place_ends):
         return None
-    if not prev or regex.search(r"[。，,；;：:]", prev) or len(prev) > 40:
+    if not prev or rx.search(r"[。，,；;：:]", prev) or len(prev) > 40:
         return None
     return m.span(1)
 
 
 def listed_name(line: str) -> tuple[int, int] | None:
     """A person listed with their unit, one a line (a 表彰 list): `王振华（青石镇人民政府）`."""
-    m = regex.fullmatch(r"\s*(?:\d+[.、．]\s*)?(\p{Han}{2,4})\s*[(（]\s*(\p{Han}[^()（）]{1,40}?)\s*[)）]\s*[;；,，。]?\s*", line)
+    m = rx.fullmatch(r"\s*(?:\d+[.、．]\s*)?(\p{Han}{2,4})\s*[(（]\s*(\p{Han}[^()（）]{1,40}?)\s*[)）]\s*[;；,，。]?\s*", line)
     ends = cues().place_ends  # (a unit listed with its part, `王家村（村委会）`, is no person)
     if m and is_name(m.group(1)) and not m.group(1).endswith(ends) and m.group(2).endswith(ends):
         return m.span(1)
@@ -180,8 +180,8 @@ def find(view: str, lines, bylines: bool = False) -> list[tuple[int, int]]:
     flat = compact(view)
     for a, b in official_names(flat.text):
         found.add(flat.span(a, b))
-    names = {regex.sub(r"\s", "", view[a:b]) for a, b in found}
+    names = {rx.sub(r"\s", "", view[a:b]) for a, b in found}
     for name in names:
-        for m in regex.finditer(regex.escape(name), flat.text):
+        for m in rx.finditer(regex.escape(name), flat.text):
             found.add(flat.span(m.start(), m.end()))
     return sorted(found)

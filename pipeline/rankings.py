@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import cn2an
 import regex
 
-from . import config
+from . import config, rx
 from .model import Document, Record
 from .normalise import SENTENCE_END, Line, clean, compact
 from .registry import register
@@ -71,7 +71,7 @@ def verdict_of(label: str) -> str | None:
         return label
     if not any(cue in label for cue in cfg()["verdict_cues"]) and not any(g in label for g in grades()):
         return None
-    stripped = regex.sub(r"^(?:考核|考评|测评|评比|评定|评价|年度)+", "", label)
+    stripped = rx.sub(r"^(?:考核|考评|测评|评比|评定|评价|年度)+", "", label)
     for noun in cfg()["label_nouns"]:
         if stripped.endswith(noun) and len(stripped) > len(noun):
             stripped = stripped[: -len(noun)]
@@ -89,8 +89,8 @@ def is_ranking_intro(text: str) -> bool:
 
 
 def unit_like(text: str) -> bool:
-    return 2 <= len(text) <= 40 and not regex.search(r"[，,。；;:：!?！？]", text) \
-        and not regex.search(cfg()["not_unit"], text)
+    return 2 <= len(text) <= 40 and not rx.search(r"[，,。；;:：!?！？]", text) \
+        and not rx.search(cfg()["not_unit"], text)
 
 
 def split_items(raw: str, view: str, a: int, b: int) -> list[Span]:
@@ -109,10 +109,10 @@ def split_items(raw: str, view: str, a: int, b: int) -> list[Span]:
 def shared_prefix(first: str, later: str) -> str | None:
     """`桃城区杨树社区、金光社区`: the region prefix a later unit of the same kind (same
     closing noun) shares with the first, when it names no region of its own."""
-    m = regex.match(r"^(.{2,12}?(?:省|市|县|区|旗|镇|乡|街道))(.{2,})$", first)
+    m = rx.match(r"^(.{2,12}?(?:省|市|县|区|旗|镇|乡|街道))(.{2,})$", first)
     if not m or len(later) >= len(first) or later[-2:] != first[-2:]:
         return None
-    if regex.search(r"(?:省|市|县|区|旗|镇|乡|街道)", later[:-2]) or later[0] in "省市县区镇乡":
+    if rx.search(r"(?:省|市|县|区|旗|镇|乡|街道)", later[:-2]) or later[0] in "省市县区镇乡":
         return None
     return m.group(1)
 
@@ -126,7 +126,7 @@ def strip_spliced(text: str, title: str | None) -> str:
     for n in (4, 3, 2):
         head = text[:n]
         if len(text) - n >= 2 and head in title and text[:n + 1] not in title \
-                and not regex.search(r"[省市县区镇乡]", head):
+                and not rx.search(r"[省市县区镇乡]", head):
             return text[n:]
     return text
 
@@ -178,20 +178,20 @@ def is_verdict_heading(text: str) -> bool:
 
 def bracketed_score(s: Span) -> tuple[Span, float | None]:
     """`杉木桥村（96.5分）`: the unit and its score."""
-    m = regex.fullmatch(r"(.+?)\s*[(（](\d+(?:\.\d+)?)分[)）]", s.text)
+    m = rx.fullmatch(r"(.+?)\s*[(（](\d+(?:\.\d+)?)分[)）]", s.text)
     return (head(s, len(m.group(1))), float(m.group(2))) if m else (s, None)
 
 
 def heading_core(text: str) -> str:
     """`一、优秀单位(排名不分先后)` -> `优秀单位`; `🏆 红榜（前三名）` -> `红榜`."""
-    text = regex.sub(r"^[^\p{Han}A-Za-z0-9(（]+", "", text)
-    text = regex.sub(r"^\s*(?:[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十]+[)）])\s*", "", text)
-    return regex.sub(r"[(（][^)）]*[)）]", "", text).strip()
+    text = rx.sub(r"^[^\p{Han}A-Za-z0-9(（]+", "", text)
+    text = rx.sub(r"^\s*(?:[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十]+[)）])\s*", "", text)
+    return rx.sub(r"[(（][^)）]*[)）]", "", text).strip()
 
 
 def stated_count(doc: Document, sid: str, group: str | None, heading: str, ln: Line) -> None:
     """A heading's own count (`一、先进单位（4个）`), for the checks stage to compare."""
-    stated = regex.search(config.load("tables")["checks"]["heading_count"], heading)
+    stated = rx.search(config.load("tables")["checks"]["heading_count"], heading)
     if stated:
         doc.work.setdefault("stated_counts", []).append((sid, group, int(stated.group(1)), ln.start, ln.end))
 
@@ -205,10 +205,10 @@ def intro_sentence(doc: Document, ln: Line) -> str:
     start = paras[i].start
     for p in reversed(paras[max(0, i - 3):i]):  # pieces of the sentence split by a blank line
         piece = compact(view, p.lines[-1].start, p.end).text
-        if piece[-1:] in SENTENCE_END or len(piece) < 15 or regex.search(r"[:：]", piece):
+        if piece[-1:] in SENTENCE_END or len(piece) < 15 or rx.search(r"[:：]", piece):
             break  # a sentence ends there, or a short line or heading of a list
         start = p.start
-    return regex.split(r"[。！？!?；;]", compact(view, start, ln.end).text)[-1]
+    return rx.split(r"[。！？!?；;]", compact(view, start, ln.end).text)[-1]
 
 
 def scan_lines(doc: Document, lines: list[Line], col: Collector, base_group: str | None,
@@ -259,7 +259,7 @@ def scan_lines(doc: Document, lines: list[Line], col: Collector, base_group: str
                 stated_count(doc, col.sid, group(), label, ln)
                 continue
             sentence = intro_sentence(doc, ln)
-            if not h.group("rest") and sentence != regex.sub(r"\s", "", text) and \
+            if not h.group("rest") and sentence != rx.sub(r"\s", "", text) and \
                     (verdict_of(sentence[:-1]) is not None or is_ranking_intro(sentence)):
                 # an intro wrapped over lines: 现将达标单位名单通报如下(排名不分 / 先后):
                 verdict, listing, ranked, position = verdict_of(sentence[:-1]), True, is_ranking_intro(sentence), 0
@@ -277,7 +277,7 @@ def scan_lines(doc: Document, lines: list[Line], col: Collector, base_group: str
         if listing:
             body = BULLET.sub("", text)
             if body != text:  # a bulleted item opens with the unit
-                name = regex.match(r"[^，,。:：;；\s]+", body)
+                name = rx.match(r"[^，,。:：;；\s]+", body)
                 if name:  # `4.柳河镇、槐树镇：…` names one unit or several
                     a = view.index(name.group(0), lead)
                     found = split_items(raw, view, a, a + len(name.group(0)))
@@ -373,7 +373,7 @@ class Prose:
         """The units a clause opens with, the last one cut where its description starts."""
         found = self.items(i, j)
         for k, x in enumerate(found):  # the list ends at the first name its description runs on from
-            cut = regex.search(cfg()["predicate"], x.text[2:])
+            cut = rx.search(cfg()["predicate"], x.text[2:])
             if cut:
                 found = found[:k] + [head(x, 2 + cut.start())]
                 break
@@ -387,7 +387,7 @@ class Prose:
         """`临江区以93.6分`: the unit and its score."""
         spans, scores = [], []
         for x in found:
-            m = regex.fullmatch(r"(.{2,}?)以(\d+(?:\.\d+)?)分", x.text)
+            m = rx.fullmatch(r"(.{2,}?)以(\d+(?:\.\d+)?)分", x.text)
             spans.append(head(x, len(m.group(1))) if m else x)
             scores.append(float(m.group(2)) if m else None)
         return spans, scores
@@ -415,7 +415,7 @@ class Prose:
     def listed(self) -> None:
         """Graded lists `评定为优秀等次的有：A、B；` and placed lists `前三名依次为：A、B、C。`."""
         for key in ("graded_list", "placed_list"):
-            for m in regex.finditer(cfg()[key], self.t):
+            for m in rx.finditer(cfg()[key], self.t):
                 stop = regex.compile(r"[。；;]|$").search(self.t, m.end()).start()
                 found = self.subject(m.end(), stop) or self.items(m.end(), stop)  # A、B考核等次为优秀
                 if not self.all_units(found):
@@ -430,7 +430,7 @@ class Prose:
     def own_place(self) -> None:
         """A speaker's own place: `我镇排名第14位`."""
         if self.speaker:
-            for m in regex.finditer(cfg()["own_rank"], self.t):
+            for m in rx.finditer(cfg()["own_rank"], self.t):
                 self.col.add(speaker_span(self.raw, self.speaker, *self.c.span(m.start(), m.end())), self.group,
                              rank=to_int(m.group(1)), named=False)
 
@@ -450,7 +450,7 @@ class Prose:
                     self.col.items(found, verdict, grade=action_of(t[cl.start():cl.end()]), spliced=True)
                 continue
             pre_end = self.list_end(cl.start(), m.start())
-            if self.speaker and regex.search(r"我(?:镇|乡|区|县|市|局|委|办|单位|街道|社区|村|公司|行|校|院)",
+            if self.speaker and rx.search(r"我(?:镇|乡|区|县|市|局|委|办|单位|街道|社区|村|公司|行|校|院)",
                                              t[cl.start():pre_end]):
                 self.col.add(speaker_span(self.raw, self.speaker, *self.c.span(cl.start(), cl.end())), verdict,
                              named=False)  # 我镇…排名末位: the speaker
@@ -475,7 +475,7 @@ class Prose:
         pre = self.t[start:verdict_at]
         at = pre.find("在")
         end = start + at if at > 0 and pre.endswith("中") else verdict_at
-        tail = regex.search(cfg()["verdict_lead"], self.t[start:end])
+        tail = rx.search(cfg()["verdict_lead"], self.t[start:end])
         return start + tail.start() if tail else end
 
     def consequence(self, ci: int) -> str | None:
@@ -483,7 +483,7 @@ class Prose:
         if ci + 1 >= len(self.clauses):
             return None
         nxt = self.clauses[ci + 1]
-        g = regex.search(cfg()["consequence"], self.t[nxt.start():nxt.end()])
+        g = rx.search(cfg()["consequence"], self.t[nxt.start():nxt.end()])
         if g and not self.subject(nxt.start(), nxt.start() + g.start()):
             return g.group(1)
         return None
@@ -503,10 +503,10 @@ class Prose:
         a verdict sentence without a subject (`决定予以通报批评`) is about the units of the
         sentences just before it (`经查，A、B两家单位…`)."""
         recent: tuple[int, list[Span]] | None = None
-        for k, sent in enumerate(regex.finditer(r"[^。！？!?]+", self.t)):
+        for k, sent in enumerate(rx.finditer(r"[^。！？!?]+", self.t)):
             found = next((f for cl in CLAUSE.finditer(self.t, sent.start(), sent.end())
                           if (f := self.subject(cl.start(), cl.end()))), [])
-            v = regex.search(cfg()["sentence_verdict"], sent.group())
+            v = rx.search(cfg()["sentence_verdict"], sent.group())
             if v and not found and recent and k - recent[0] <= 3:
                 found = recent[1]
             if v and found:
@@ -519,7 +519,7 @@ class Prose:
 def places_in(verdict: str) -> list[int | None]:
     """`分列第二、三位` -> [2, 3]."""
     at = verdict.find("第")
-    return [to_int(x) for x in regex.findall(r"[一二三四五六七八九十百\d]+", verdict[at:])] if at >= 0 else []
+    return [to_int(x) for x in rx.findall(r"[一二三四五六七八九十百\d]+", verdict[at:])] if at >= 0 else []
 
 
 def prose(doc: Document, a: int, b: int, col: Collector, group: str | None, speaker: str | None = None) -> None:

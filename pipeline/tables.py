@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import cn2an
 import regex
 
-from . import config
+from . import config, rx
 from .model import Document, Record
 from .normalise import Line, clean, split_lines
 from .registry import register
@@ -55,7 +55,7 @@ def make_cell(raw: str, view: str, a: int, b: int) -> Cell:
         a += 1
     while b > a and view[b - 1].isspace():
         b -= 1
-    return Cell(clean(raw[a:b]), regex.sub(r"\s+", "", view[a:b]), a, b)
+    return Cell(clean(raw[a:b]), rx.sub(r"\s+", "", view[a:b]), a, b)
 
 
 def split_on(raw: str, view: str, a: int, b: int, sep: str) -> list[Cell]:
@@ -84,7 +84,7 @@ def line_row(raw: str, view: str, line: Line) -> RawRow | None:
             cells = cells[:-1]
         return RawRow(cells, line.start, line.end, "pos")
     cells = [make_cell(raw, view, line.start + m.start(), line.start + m.end())
-             for m in regex.finditer(r"\S+", text)]
+             for m in rx.finditer(r"\S+", text)]
     return RawRow(cells, line.start, line.end, "tokens")
 
 
@@ -130,9 +130,9 @@ def to_number(key: str) -> float | None:
 
 
 def to_rank(key: str) -> int | None:
-    if regex.fullmatch(r"\d{1,4}", key):
+    if rx.fullmatch(r"\d{1,4}", key):
         return int(key)
-    m = regex.fullmatch(r"(?:并列)?第([一二三四五六七八九十百零〇两\d]+)[名位]?|(?:并列)?(\d{1,4})[名位]", key)
+    m = rx.fullmatch(r"(?:并列)?第([一二三四五六七八九十百零〇两\d]+)[名位]?|(?:并列)?(\d{1,4})[名位]", key)
     if m:
         try:
             return int(cn2an.cn2an(m.group(1) or m.group(2), "smart"))
@@ -218,7 +218,7 @@ def grade_words() -> list[str]:
 
 
 def is_grade(key: str) -> bool:
-    return key in grade_words() or bool(regex.match(cfg()["grades"]["letter"], key))
+    return key in grade_words() or bool(rx.match(cfg()["grades"]["letter"], key))
 
 
 def label_grade(key: str) -> str | None:
@@ -238,7 +238,7 @@ def align(cells: list[Cell], roles: list[str | None], merge_unit: bool) -> dict[
     symbols = cfg()["marks"]["symbols"]
 
     def plain(k: str) -> bool:  # a text cell (a cut-off number such as `85.` is none)
-        return not regex.fullmatch(r"[\d.]+分?", k) and not is_grade(k) and not all(c in symbols for c in k)
+        return not rx.fullmatch(r"[\d.]+分?", k) and not is_grade(k) and not all(c in symbols for c in k)
 
     for col, role in enumerate(roles):
         if i >= len(cells):
@@ -308,12 +308,12 @@ def record_of(table: Table, cells: dict[int, Cell], group_index: int, legends: d
             marks += split_marks(c.text)[1]
         elif role is None and to_number(c.key) is not None and col < len(headers) and headers[col]:
             scores[headers[col]] = to_number(c.key)  # a numeric column the cues do not name
-    if unit in cfg()["rows"]["totals"] or regex.sub(r"\s", "", unit) in cfg()["rows"]["totals"]:
+    if unit in cfg()["rows"]["totals"] or rx.sub(r"\s", "", unit) in cfg()["rows"]["totals"]:
         return None
     if not unit and not scores and rank is None and seq is None:
         return None
     if grade is None and group_index in table.labels:
-        grade = label_grade(regex.sub(r"\s", "", table.labels[group_index]))
+        grade = label_grade(rx.sub(r"\s", "", table.labels[group_index]))
     overall = table.overall_col()
     score = scores.get(headers[overall]) if overall is not None else None
     group = table.labels.get(group_index) or table.group
@@ -337,7 +337,7 @@ def legends_of(raw: str, view: str) -> dict[str, str]:
 
 
 def is_subheading(text: str) -> bool:
-    return bool(regex.match(cfg()["rows"]["subheading"], text))
+    return bool(rx.match(cfg()["rows"]["subheading"], text))
 
 
 def parse_block(raw: str, view: str, lines: list[Line], titles: list[str] | None = None,
@@ -393,10 +393,10 @@ def parse_block(raw: str, view: str, lines: list[Line], titles: list[str] | None
             continue
         if table is None:
             continue
-        if row.mode == "pos" and filled and all(regex.match(cfg()["header"]["share"], c.key) for c in filled):
+        if row.mode == "pos" and filled and all(rx.match(cfg()["header"]["share"], c.key) for c in filled):
             for i, c in enumerate(row.cells):
                 if not c.blank:
-                    table.shares[i % table.width] = float(regex.match(cfg()["header"]["share"], c.key).group(1))
+                    table.shares[i % table.width] = float(rx.match(cfg()["header"]["share"], c.key).group(1))
             continue
         added = rows_to_records(table, row, legends) if row.mode == table.mode else []
         if not added and row.mode != "pos" and len(text) <= 40 and not any(is_number(k) for k in keys):
@@ -410,7 +410,7 @@ def continues_header(table: Table, row: RawRow) -> bool:
     filled = [(i, c) for i, c in enumerate(row.cells) if not c.blank]
     if row.mode != "pos" or not filled or any(is_number(c.key) or is_grade(c.key) for _, c in filled):
         return False
-    if any(regex.match(cfg()["header"]["share"], c.key) for _, c in filled) or len(filled) < 2:
+    if any(rx.match(cfg()["header"]["share"], c.key) for _, c in filled) or len(filled) < 2:
         return False
     if any(i >= len(table.headers) or table.roles[i] in ("unit", "seq", "rank") for i, _ in filled):
         return False
@@ -546,7 +546,7 @@ def caption_lines(doc: Document, start: int, end: int) -> list[str]:
             current = ""
     if current:
         out.append(current)
-    return [c for c in out if not regex.fullmatch(cfg()["rows"]["furniture"], c)]
+    return [c for c in out if not rx.fullmatch(cfg()["rows"]["furniture"], c)]
 
 
 def table_runs(doc: Document) -> list[tuple]:
@@ -599,7 +599,7 @@ def tables_of(doc: Document) -> list[tuple[str, Table]]:
             if len(titles) > 1:
                 titles = titles[len(found):]
             last = "table"
-        elif sec.text.strip() and not regex.fullmatch(cfg()["rows"]["furniture"], clean(raw[sec.start:sec.end])):
+        elif sec.text.strip() and not rx.fullmatch(cfg()["rows"]["furniture"], clean(raw[sec.start:sec.end])):
             last = sec.type
     return out
 

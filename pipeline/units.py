@@ -27,7 +27,7 @@ import functools
 
 import regex
 
-from . import config, gazetteer
+from . import config, gazetteer, rx
 from .gazetteer import Division
 from .model import Document
 from .normalise import fold
@@ -115,7 +115,7 @@ def _division_at(text: str, i: int) -> tuple[str, str] | None:
 def _counted_at(text: str, i: int) -> bool:
     """Does text[i] start a counted noun phrase, a number then a measure word (`3条城市公交线路`)?
     No division name starts there."""
-    return i > 0 and text[i] in _cfg()["measure_words"] and bool(regex.match(r"[\d〇零一二两三四五六七八九十百千]", text[i - 1]))
+    return i > 0 and text[i] in _cfg()["measure_words"] and bool(rx.match(r"[\d〇零一二两三四五六七八九十百千]", text[i - 1]))
 
 
 def parse_chain(name: str, town_first: bool = False, anywhere: bool = False) -> Region:
@@ -124,15 +124,15 @@ def parse_chain(name: str, town_first: bool = False, anywhere: bool = False) -> 
     With `anywhere` (a title), the first division the gazetteer knows may come later:
     `关于2023年邵阳市创建…的通报` -> 邵阳市."""
     gaz = gazetteer.load()
-    printed = regex.sub(r"\s+", "", name)
+    printed = rx.sub(r"\s+", "", name)
     key = fold(printed)
-    prefix = regex.match("|".join(map(regex.escape, _cfg()["suffixes"]["national_prefixes"] + ["关于对", "关于"])), key)
+    prefix = rx.match("|".join(map(regex.escape, _cfg()["suffixes"]["national_prefixes"] + ["关于对", "关于"])), key)
     i = prefix.end() if prefix else 0
     if anywhere and not gaz.match_at(key, i) and not _division_at(key, i):
         found = gaz.find_all(key)
         # a division the gazetteer does not know must open a word: after a date or 关于
         loose = [k for k in range(1, len(key)) if _division_at(key, k) and
-                 (not regex.match(r"\p{Han}", key[k - 1]) or key[k - 1] in "年月度于对在") and
+                 (not rx.match(r"\p{Han}", key[k - 1]) or key[k - 1] in "年月度于对在") and
                  not _counted_at(key, k)]
         starts = [k for k in [found[0][0] if found else None, loose[0] if loose else None] if k is not None]
         i = min(starts) if starts else i
@@ -173,7 +173,7 @@ def region_from_text(view: str) -> Region:
         up = gaz.parent(div)
         if div.level == "county" and up is not None:
             votes[up.code] = votes.get(up.code, 0) + 0.5
-    for m in regex.finditer(r"(\p{Han}{2,4}?)(?:日报|晚报|都市报|新闻网|讯)", view):
+    for m in rx.finditer(r"(\p{Han}{2,4}?)(?:日报|晚报|都市报|新闻网|讯)", view):
         words = m.group(1)  # 株洲晚报, 掌上梅州讯: the paper's city
         for k in range(len(words) - 1):
             for div in gaz.by_short.get(words[k:], []):
@@ -199,12 +199,12 @@ def region_from_text(view: str) -> Region:
 def own_paper(view: str) -> Region:
     """A local paper speaking of 我市 / 我县 is that place's: `北原日报` + `我市` -> 北原市."""
     # (the masthead may go on with the date and page: `金川日报 2024年11月6日 第2版`)
-    m = regex.search(r"^\s*(\p{Han}{2,3}?)(?:日报|晚报|都市报|报)(?:\s|$)", view[:600], regex.M)
+    m = rx.search(r"^\s*(\p{Han}{2,3}?)(?:日报|晚报|都市报|报)(?:\s|$)", view[:600], regex.M)
     if not m:
         return Region()
     for word, level in (("市", "city"), ("县", "county"), ("区", "county")):
         # the paper speaks of its place as 我市 / 全市, or names its bodies by the level word (市城管委)
-        if regex.search(rf"[我全本]{word}|(?<!\p{{Han}}){word}\p{{Han}}{{1,6}}?(?:委|局|办)|[,，。、]{word}\p{{Han}}{{1,6}}?(?:委|局|办)", view):
+        if rx.search(rf"[我全本]{word}|(?<!\p{{Han}}){word}\p{{Han}}{{1,6}}?(?:委|局|办)|[,，。、]{word}\p{{Han}}{{1,6}}?(?:委|局|办)", view):
             return Region([Place(m.group(1) + word, level)])
     return Region()
 
@@ -217,10 +217,10 @@ def region_from_head(view: str) -> Region:
     # (a post's source line may close it: `来源：丰源县爱国卫生运动委员会办公室`)
     source = regex.compile(rf"\s*(?:{'|'.join(_cfg()['source_labels'])})\s*[:：]\s*(\S{{2,30}})")
     for line in lines[:15]:
-        for m in regex.finditer(r"(?:^|[:：]\s*)(\S{2,30})", line.strip()):
+        for m in rx.finditer(r"(?:^|[:：]\s*)(\S{2,30})", line.strip()):
             value = m.group(1)
             region = parse_chain(value)
-            if region.chain and regex.match(bodies, value[len("".join(region.names())):]):
+            if region.chain and rx.match(bodies, value[len("".join(region.names())):]):
                 return region
     # (a post's source line may close it: `来源：丰源县爱国卫生运动委员会办公室`; a labelled
     # source is a body whatever its name)
@@ -317,7 +317,7 @@ def _county_child(name: str, region: Region) -> tuple[str, str | None] | None:
         if child:  # a dropped generic suffix comes back (政和 -> 政和县), an ethnic one does not (城步)
             return region.upto_place(place), child.name if len(child.name) - len(name) == 1 else None
     suffixes = "|".join(_cfg()["suffixes"]["county_like"])
-    m = regex.match(rf"(\p{{Han}}{{1,3}}?)(?:{suffixes})", name)
+    m = rx.match(rf"(\p{{Han}}{{1,3}}?)(?:{suffixes})", name)
     if m and m.group() not in region.names():
         city = next((p for p in region.chain if p.level == "city"), None)
         if city:
@@ -331,7 +331,7 @@ def full_name(doc: Document, name: str, named_units: bool | None = None, in_tabl
     A unit listed in a table (or a speaker) is one of the document's own units, so a bare
     name gets the document's region; a body named in running text (`in_table=False`) only
     gets the region its printed form asks for (a level word, a county of the city)."""
-    printed = regex.sub(r"\s+", "", name)
+    printed = rx.sub(r"\s+", "", name)
     if not printed:
         return printed
     region = region_of(doc)
@@ -341,7 +341,7 @@ def full_name(doc: Document, name: str, named_units: bool | None = None, in_tabl
     key = fold(printed)
     if key in cfg["abbreviations"]:
         out = cfg["abbreviations"][key]
-        for word in regex.findall(r"\{(\p{Han})\}", out):
+        for word in rx.findall(r"\{(\p{Han})\}", out):
             level = region.level_name(word)
             if level is None:
                 return printed
@@ -362,7 +362,7 @@ def full_name(doc: Document, name: str, named_units: bool | None = None, in_tabl
         return printed
     # a town's unit (凤山镇中心学校, 东关街道办事处) is a unit of the document's region
     town = _town_at(key, 0)
-    if not regex.match(cfg["needs_place"], key) and not town:
+    if not rx.match(cfg["needs_place"], key) and not town:
         if key.endswith(tuple(cfg["suffixes"]["independent"])):
             return printed
         if named_units if named_units is not None else doc.work.get("units_named", False):
