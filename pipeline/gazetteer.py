@@ -51,6 +51,11 @@ class Gazetteer:
                 self.by_short.setdefault(div.short, []).append(div)
         self.names = sorted(self.by_name, key=len, reverse=True)
         self.longest_short = max(map(len, self.by_short), default=0)
+        # the lengths of the names each character can start, longest first (for match_at)
+        lengths: dict[str, set[int]] = {}
+        for name in self.by_name:
+            lengths.setdefault(name[0], set()).add(len(name))
+        self.lengths_by_first = {c: sorted(ls, reverse=True) for c, ls in lengths.items()}
 
     def parent(self, div: Division) -> Division | None:
         code = div.parent_code
@@ -64,10 +69,11 @@ class Gazetteer:
 
     def match_at(self, text: str, i: int) -> Division | None:
         """The longest division whose full name starts at text[i]."""
-        for length in range(min(12, len(text) - i), 1, -1):
-            divs = self.by_name.get(text[i:i + length])
-            if divs:
-                return divs[0]
+        for length in self.lengths_by_first.get(text[i:i + 1], ()):
+            if length >= 2 and i + length <= len(text):
+                divs = self.by_name.get(text[i:i + length])
+                if divs:
+                    return divs[0]
         return None
 
     def child_named(self, parent: Division, name: str, short: bool = False) -> Division | None:
