@@ -46,6 +46,11 @@ def types(doc):
     return [(s.type, s.text) for s in doc.sections]
 
 
+def kinds_by_start(text, width):
+    """Section type by the first `width` characters of the section's text."""
+    return {text[s.start:s.end].strip()[:width]: s.type for s in seg(text).sections}
+
+
 def test_wrapped_body_lines_are_one_section_and_tables_are_not_joined():
     width_line = "为深入贯彻落实全面实施预算绩效管理的决策部署，进"
     text = ("青财绩〔2025〕12号\n\n关于2024年度预算绩效评价结果的通报\n\n市直各预算单位：\n\n"
@@ -162,8 +167,7 @@ def test_pdf_page_footers_and_column_labels_and_teasers():
             "9月19日，市文明办发布文明交通测评结果，两个区排名靠后被约谈整改。\n\n— 2 —\n\n"
             "短评\n“黄牌”是警示更是鞭策\n许晴\n\n文明交通测评排名，考的是作风，各区要把测评问题当作整改清单。\n\n"
             "相关阅读\n· 我区启动冬季供暖设施安全检查\n· 区市场监管局开展月饼质量抽检\n")
-    doc = seg(text)
-    kinds = {text[s.start:s.end].strip()[:6]: s.type for s in doc.sections}
+    kinds = kinds_by_start(text, 6)
     assert kinds["本报记者 邓"] == "byline"
     assert kinds["— 2 —"] == "other"
     assert kinds["短评\n“黄牌"] == "news"
@@ -190,7 +194,7 @@ def test_scan_debris_pipes_and_numeric_headers_and_persons_in_lists():
             "表2 问题整改情况统计表\n乡镇 问题数 已整改 整改率\n玉溪镇 12 10 83.3%\n石门乡 9 9 100%\n"
             "二、先进个人（2名）\n王振华（青石镇人民政府）\n李秀英（县卫生健康局）\n| - 1 -\n")
     doc = seg(text)
-    by_start = {text[s.start:s.end].strip()[:5]: s.type for s in doc.sections}
+    by_start = kinds_by_start(text, 5)
     assert by_start["| 青川县"] == "notice_header"
     assert by_start["乡镇 问题"] == "table" and by_start["表2 问题"] == "table_title"
     assert by_start["二、先进个"] == "name_list"
