@@ -54,12 +54,6 @@ class Mentions:
         return sorted(self.items.values(), key=lambda e: (e.start, e.end, e.type))
 
 
-@functools.lru_cache(maxsize=4096)
-def spaced(word: str) -> regex.Pattern:
-    """A pattern for a word as PDF extraction may print it: spaces between its characters."""
-    return regex.compile(r"\s*".join(regex.escape(c) for c in word))
-
-
 def add_units(doc: Document, found: Mentions, view: str) -> None:
     """Table units where their row prints them; then the same units and dictionary units in running text."""
     known: dict[str, str] = {}
@@ -68,9 +62,11 @@ def add_units(doc: Document, found: Mentions, view: str) -> None:
         if not key:
             continue
         known.setdefault(key, rec.unit_full)
-        m = spaced(key).search(view, rec.start, rec.end)
-        if m:
-            found.add("ORG", m.start(), m.end(), rec.unit_full)
+        row = compact(view, rec.start, rec.end)  # the name as printed, spaces between its characters allowed
+        at = row.text.find(key)
+        if at >= 0:
+            start, end = row.span(at, at + len(key))
+            found.add("ORG", start, end, rec.unit_full)
     for word in dictionary_units():
         known.setdefault(word, None)
     flat = compact(view)
