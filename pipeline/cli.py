@@ -92,7 +92,7 @@ def run_command(inputs, out_dir, quiet, debug_log, jobs, dask_address, resume, b
       2  bad command-line usage
     """
     if debug_log:
-        logging.basicConfig(filename=debug_log, level=logging.DEBUG)
+        logging.basicConfig(filename=debug_log, level=logging.DEBUG, force=True)  # even when a handler exists
     out = Path(out_dir)
     progress = None
     if not quiet:
