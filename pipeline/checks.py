@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from itertools import combinations
 
-import regex
 
 from . import config, rx
 from .model import Document, Record

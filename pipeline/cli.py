@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import logging
 import sys
-import time
 from pathlib import Path
 
 import click
@@ -11,8 +10,7 @@ import click
 from . import __version__
 from .reader import discover
 from .reader import ENV_MAX_BYTES, ENV_MAX_LINE_LENGTH, override_limit
-from .runner import Pipeline, default_jobs, run, run_to_folder
-from .writer import JsonlWriter
+from .runner import default_jobs, run_to_folder
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})

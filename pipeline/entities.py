@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import functools
 
-import regex
 
 from . import config, dates, gazetteer, persons, rx, segmenter, units  # units also registers the "units" stage
 from .config import MODELS_DIR
@@ -79,18 +78,6 @@ def add_units(doc: Document, found: Mentions, view: str) -> None:
             if not found.covered(start, end, ("ORG",)):
                 found.add("ORG", start, end, known[key] or units.full_name(doc, doc.raw[start:end]))
             at = flat.text.find(key, at + len(key))
-
-
-@functools.lru_cache(maxsize=1)
-def tagger():
-    """jieba's part-of-speech tagger with the user dictionary of units (models/units.dict)."""
-    import jieba
-    import jieba.posseg
-    jieba.setLogLevel(60)
-    tokenizer = jieba.Tokenizer()
-    if USER_DICT.exists():
-        tokenizer.load_userdict(str(USER_DICT))
-    return jieba.posseg.POSTokenizer(tokenizer)
 
 
 def add_running_text_orgs(doc: Document, found: Mentions, view: str) -> None:

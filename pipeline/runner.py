@@ -387,15 +387,6 @@ class Summary:
     seconds: float = 0.0
 
 
-class LineWriter(JsonlWriter):
-    """JsonlWriter for lines already serialised (by a worker)."""
-
-    def write_line(self, line: str) -> None:
-        self.fh.write(line + "\n")
-        self.fh.flush()
-        self.count += 1
-
-
 def done_ids(path: Path) -> set[str]:
     """doc_ids of the whole lines of an existing documents.jsonl.
 
@@ -444,7 +435,7 @@ def run_to_folder(paths: Iterable[str], out_dir: str | os.PathLike, *, resume: b
     summary = Summary()
     timings = options.get("timings")
     started = time.perf_counter()
-    with LineWriter(out / DOCUMENTS, append=resume) as dw, LineWriter(out / ERRORS) as ew:
+    with JsonlWriter(out / DOCUMENTS, append=resume) as dw, JsonlWriter(out / ERRORS) as ew:
         for outcome in run(paths, skip=skip, **options):
             written = time.perf_counter()
             if outcome.skipped:

@@ -639,6 +639,3 @@ def make_tables():
         return doc
     return tables
 
-
-# the rankings stage lives beside this one; importing it registers it
-from . import rankings  # noqa: E402,F401

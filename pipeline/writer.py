@@ -19,7 +19,11 @@ class JsonlWriter:
         self.count = 0
 
     def write(self, obj: dict) -> None:
-        self.fh.write(dumps(obj) + "\n")
+        self.write_line(dumps(obj))
+
+    def write_line(self, line: str) -> None:
+        """A line already serialised (by a worker process)."""
+        self.fh.write(line + "\n")
         self.fh.flush()
         self.count += 1
 

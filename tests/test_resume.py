@@ -11,12 +11,7 @@ from click.testing import CliRunner
 from pipeline.cli import main
 from pipeline.runner import done_ids, run_to_folder
 
-from .test_parallel import make_inputs, outputs
-
-
-@pytest.fixture(scope="module")
-def inputs(tmp_path_factory) -> list[str]:
-    return make_inputs(tmp_path_factory.mktemp("inputs"))
+from .test_parallel import inputs, outputs  # noqa: F401  (inputs is a fixture)
 
 
 @pytest.fixture(scope="module")
