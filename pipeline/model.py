@@ -7,7 +7,7 @@ Field names and key order follow ../shared/SCHEMA.md (the output contract);
 from __future__ import annotations
 
 import hashlib
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 
@@ -107,13 +107,24 @@ class Document:
         return next((s for s in self.sections if s.id == sid), None)
 
     def to_dict(self) -> dict:
-        out = {}
-        for key in DOC_KEYS:
-            value = getattr(self, key)
-            if key in ("sections", "records", "entities", "commitments", "flags"):
-                value = [asdict(x) for x in value]
-            out[key] = value
+        out = {key: getattr(self, key) for key in DOC_KEYS}
+        for key in _ITEM_LISTS:
+            out[key] = [_as_dict(x) for x in out[key]]
         return out
+
+
+_ITEM_LISTS = ("sections", "records", "entities", "commitments", "flags")
+
+
+def _as_dict(item) -> dict:
+    """`dataclasses.asdict` without its deep copy (a tenth of the time): the items'
+    own lists and dicts (marks, notes, scores) are copied one level, which is as
+    deep as they go."""
+    out = dict(item.__dict__)
+    for key, value in out.items():
+        if isinstance(value, (list, dict)):
+            out[key] = value.copy()
+    return out
 
 
 def doc_id_of(data: bytes) -> str:

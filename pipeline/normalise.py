@@ -12,6 +12,7 @@
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import regex
@@ -43,14 +44,28 @@ def fold_char(ch: str) -> str:
     return ch.translate(_WIDTH_TABLE)
 
 
+_WIDE_CHARS = {chr(k): chr(v) if isinstance(v, int) else v for k, v in _WIDTH_TABLE.items()}
+# stdlib re: a substitution per wide character costs a seventh of str.translate with a
+# dict table, which looks up every character of the text
+_WIDE_RE = re.compile("[" + re.escape("".join(_WIDE_CHARS)) + "]")
+
+
+def _narrow(m: re.Match) -> str:
+    return _WIDE_CHARS[m.group()]
+
+
 def fold_width(text: str) -> str:
     """Full-width ASCII to half-width, unusual spaces to a space; same length."""
-    return text.translate(_WIDTH_TABLE)
+    return _WIDE_RE.sub(_narrow, text)
 
 
 def fold(text: str) -> str:
     """Same-length folding of width variants and traditional script."""
-    out = fold_width(text)
+    return fold_script(fold_width(text))
+
+
+def fold_script(out: str) -> str:
+    """Traditional characters to simplified, keeping the length (input already width-folded)."""
     if has_traditional(out):
         simple = _simplifier().convert(out)
         if len(simple) == len(out):
@@ -72,7 +87,7 @@ def has_traditional(text: str) -> bool:
 class Compact:
     """Text with whitespace removed, and the raw offset of each of its characters."""
     text: str
-    offsets: list[int]
+    offsets: list[int] | range  # read-only: a range when nothing was dropped
     end: int  # raw offset just after the last character
 
     def span(self, i: int, j: int) -> tuple[int, int]:
@@ -96,6 +111,9 @@ def squeeze(text: str) -> str:
 def compact(text: str, start: int = 0, end: int | None = None, keep_newlines: bool = False) -> Compact:
     """Drop whitespace from text[start:end]; `text` is usually the folded view."""
     end = len(text) if end is None else end
+    piece = text[start:end]
+    if not _SPACE_RUN.search(piece):  # the common case: nothing to drop
+        return Compact(piece, range(start, max(start, end)), end)
     pieces, offs = [], []
     for m in (_TEXT_RUN_KEEP_NL if keep_newlines else _TEXT_RUN).finditer(text, start, end):
         pieces.append(m.group())
@@ -105,6 +123,8 @@ def compact(text: str, start: int = 0, end: int | None = None, keep_newlines: bo
 
 def clean(text: str) -> str:
     """Display form of a raw span: wraps joined, spaces around Chinese removed."""
+    if not _SPACE_RUN.search(text):
+        return text  # nothing to join or remove
     lines = [ln.strip() for ln in text.replace("\r", "").split("\n")]
     out = ""
     for ln in lines:
@@ -153,8 +173,10 @@ def split_lines(raw: str) -> list[Line]:
 
 def typical_width(view: str, lines: list[Line]) -> int:
     """The width of a full line of running text: where PDF extraction wraps."""
+    if "\t" in view:  # a tabbed table: its rows say nothing of the wrap width
+        return 10 ** 6
     widths = [len(squeeze(view[ln.start:ln.end])) for ln in lines]
-    widths = [w for w in widths if w >= 12 and "\t" not in view]
+    widths = [w for w in widths if w >= 12]
     if len(widths) < 3:
         return 10 ** 6
     return sorted(widths)[int(len(widths) * 0.9)]
@@ -233,11 +255,12 @@ _LEAD = regex.compile(r"^\s*(本报讯|\S{2,8}讯\s)")
 @register("normalise")
 def make_normalise():
     def normalise(doc: Document) -> Document:
-        view = fold(doc.raw)
+        narrow = fold_width(doc.raw)
+        view = fold_script(narrow)
         lines = split_lines(doc.raw)
         doc.work["view"] = view
         doc.work["lines"] = lines
         doc.work["paragraphs"] = paragraphs(view, lines)
-        doc.work["traditional"] = view != fold_width(doc.raw)
+        doc.work["traditional"] = view != narrow
         return doc
     return normalise
