@@ -9,7 +9,7 @@ import click
 
 from . import __version__
 from .reader import discover
-from .reader import ENV_MAX_BYTES, ENV_MAX_LINE_LENGTH, override_limit
+from .reader import ENV_MAX_BYTES, ENV_MAX_LINE_LENGTH, ENV_MAX_SECONDS, override_limit
 from .runner import default_jobs, run_to_folder
 
 
@@ -43,6 +43,11 @@ def main():
               expose_value=False, callback=lambda ctx, param, value: override_limit(ENV_MAX_LINE_LENGTH, value),
               help="Longest line, in characters; a file with a longer one becomes a `too_large` error "
                    "(default: max_line_length in configs/limits.toml).")
+@click.option("--max-seconds", type=click.FloatRange(min=0), envvar=ENV_MAX_SECONDS, show_envvar=True,
+              expose_value=False, callback=lambda ctx, param, value: override_limit(ENV_MAX_SECONDS, value),
+              help="Longest time the stages may spend on one document; a slower one becomes a `timeout` "
+                   "error, 0 for no limit (default: max_seconds in configs/limits.toml; not enforced in "
+                   "Dask's worker threads).")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=default_jobs(), show_default="all cores",
               help="Worker processes.  Configs and dictionaries are loaded once and shared by the "
                    "workers.  The output is in input order, byte for byte the same whatever the number.")
@@ -71,6 +76,8 @@ def run_command(inputs, out_dir, quiet, debug_log, jobs, dask_address, resume, b
       empty        no bytes, or only whitespace
       binary       another format (PDF, Office, image, archive) or NUL bytes
       undecodable  not UTF-8, UTF-16/32 with a byte-order mark, GB18030/GBK/GB2312
+      timeout      the stages took longer than --max-seconds on it (the message
+                   names the stage)
       internal     a stage failed on this document (the message names it;
                    the traceback goes to --debug-log)
 

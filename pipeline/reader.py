@@ -27,10 +27,11 @@ from typing import Iterator
 from . import config
 
 # the stable codes of errors.jsonl: the reader's, and the runner's `internal`
-ERROR_CODES = ("unreadable", "too_large", "empty", "binary", "undecodable", "internal")
+ERROR_CODES = ("unreadable", "too_large", "empty", "binary", "undecodable", "timeout", "internal")
 
 ENV_MAX_BYTES = "TONGBAO_MAX_BYTES"
 ENV_MAX_LINE_LENGTH = "TONGBAO_MAX_LINE_LENGTH"
+ENV_MAX_SECONDS = "TONGBAO_MAX_SECONDS"
 
 # (byte-order mark, codec, name recorded in the document); UTF-32 before UTF-16,
 # whose little-endian mark is a prefix of UTF-32's.
@@ -90,24 +91,27 @@ class Decoded:
 class Limits:
     max_bytes: int | None
     max_line_length: int | None
+    max_seconds: float | None = None  # per document, in the stages (the runner enforces it)
 
     @classmethod
     def current(cls) -> "Limits":
-        """configs/limits.toml, overridden by TONGBAO_MAX_BYTES / TONGBAO_MAX_LINE_LENGTH
-        (which `tongbao run --max-bytes/--max-line-length` set, so that worker
-        processes see them too)."""
+        """configs/limits.toml, overridden by TONGBAO_MAX_BYTES / TONGBAO_MAX_LINE_LENGTH /
+        TONGBAO_MAX_SECONDS (which `tongbao run --max-bytes/--max-line-length/--max-seconds`
+        set).  The runner reads them once per run and hands them to its workers, local or
+        on a Dask cluster."""
         conf = config.load("limits")
-        return cls(_env_int(ENV_MAX_BYTES, conf["max_bytes"]),
-                   _env_int(ENV_MAX_LINE_LENGTH, conf["max_line_length"]))
+        return cls(_env_number(ENV_MAX_BYTES, conf["max_bytes"], int),
+                   _env_number(ENV_MAX_LINE_LENGTH, conf["max_line_length"], int),
+                   _env_number(ENV_MAX_SECONDS, conf.get("max_seconds"), float) or None)
 
     @classmethod
     def none(cls) -> "Limits":
-        return cls(None, None)
+        return cls(None, None, None)
 
 
-def _env_int(name: str, default: int) -> int:
+def _env_number(name: str, default, kind=int):
     value = os.environ.get(name)
-    return int(value) if value else default
+    return kind(value) if value else default
 
 
 # --- reading -------------------------------------------------------------------
@@ -328,7 +332,7 @@ def discover(inputs: list[str]) -> Iterator[str]:
         yield from unlisted
 
 
-def override_limit(env_name: str, value: int | None) -> None:
+def override_limit(env_name: str, value: float | None) -> None:
     """Set a limit for this run and the worker processes it starts (see Limits.current)."""
     if value is not None:
         os.environ[env_name] = str(value)

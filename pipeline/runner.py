@@ -9,6 +9,7 @@ yielded in input order, so the output is byte-identical whatever the mode.
 """
 from __future__ import annotations
 
+import contextlib
 import functools
 import gc
 import itertools
@@ -17,6 +18,7 @@ import logging
 import multiprocessing
 import os
 import signal
+import threading
 import time
 import traceback
 from collections import deque
@@ -28,7 +30,7 @@ from typing import Callable, Container, Iterable, Iterator
 
 from . import registry
 from .model import Document, doc_id_of
-from .reader import InputError, read
+from .reader import InputError, Limits, read
 from .writer import JsonlWriter, dumps
 
 log = logging.getLogger("tongbao")
@@ -78,10 +80,12 @@ class Pipeline:
     def __init__(self, stages: list[str] | None = None, timings: dict[str, float] | None = None):
         self.stages = registry.build(stages)
         self.timings = timings
+        self.running = ""  # the stage at work: a timeout names it
 
     def __call__(self, doc: Document) -> Document:
         timings = self.timings
         for name, stage in self.stages:
+            self.running = name
             started = time.perf_counter() if timings is not None else 0.0
             try:
                 doc = stage(doc)
@@ -96,11 +100,13 @@ class Pipeline:
     def process_text(self, raw: str, source: str = "<text>") -> Document:
         return self(Document.from_text(raw, source))
 
-    def process_path(self, path: str, skip: Container[str] = ()) -> Outcome:
-        """Process one file.  Inputs whose doc_id is in `skip` are not processed (resume)."""
+    def process_path(self, path: str, skip: Container[str] = (), limits: Limits | None = None) -> Outcome:
+        """Process one file.  Inputs whose doc_id is in `skip` are not processed (resume).
+        `limits`: configs/limits.toml and the environment when not given."""
+        limits = limits or Limits.current()
         started = time.perf_counter()
         try:
-            decoded = read(path)
+            decoded = read(path, limits)
         except InputError as err:
             return Outcome(path, error=error_record(path, err.code, err.message))
         finally:
@@ -111,7 +117,12 @@ class Pipeline:
             return Outcome(path, skipped=True)
         doc = Document(raw=decoded.text, source=path, doc_id=doc_id, encoding=decoded.encoding)
         try:
-            doc = self(doc)
+            with deadline(limits.max_seconds):
+                doc = self(doc)
+        except DocumentTimeout:
+            return Outcome(path, error=error_record(
+                path, "timeout", f"stopped after {limits.max_seconds:g} s in stage '{self.running}' "
+                                 "(raise it with --max-seconds or in configs/limits.toml)", doc.doc_id))
         except Exception as exc:
             stage = getattr(exc, "stage", "?")
             log.debug("stage %s failed on %s\n%s", stage, path, traceback.format_exc())
@@ -124,6 +135,32 @@ class Pipeline:
         return outcome
 
 
+class DocumentTimeout(BaseException):
+    """One document's stages ran over max_seconds.  A BaseException, so that no
+    `except Exception` inside a stage swallows it."""
+
+
+@contextlib.contextmanager
+def deadline(seconds: float | None):
+    """Raise DocumentTimeout in the body after `seconds` (a timer signal: only in a
+    process's main thread, where signals are delivered; elsewhere no limit)."""
+    if not seconds or threading.current_thread() is not threading.main_thread() \
+            or not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def expire(signum, frame):
+        raise DocumentTimeout()
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 def _add(timings: dict[str, float], name: str, started: float) -> None:
     timings[name] = timings.get(name, 0.0) + time.perf_counter() - started
 
@@ -132,10 +169,11 @@ def error_record(source: str, code: str, message: str, doc_id: str | None = None
     return {"source": source, "doc_id": doc_id, "code": code, "message": message}
 
 
-def process_safely(pipeline: Pipeline, path: str, skip: Container[str] = ()) -> Outcome:
+def process_safely(pipeline: Pipeline, path: str, skip: Container[str] = (),
+                   limits: Limits | None = None) -> Outcome:
     """process_path, serialised, with any failure at all turned into an error record."""
     try:
-        outcome = pipeline.process_path(path, skip)
+        outcome = pipeline.process_path(path, skip, limits)
         if not outcome.skipped:
             started = time.perf_counter()
             outcome.to_line()
@@ -177,14 +215,17 @@ def _init_worker(skip: Container[str]) -> None:
 
 
 def work_batch(paths: list[str], stages: list[str] | None = None, timed: bool = False,
-               skip: Container[str] | None = None) -> tuple[list[Outcome], dict[str, float]]:
-    """Process a batch of paths in a worker: (shipped outcomes, stage seconds spent)."""
+               skip: Container[str] | None = None,
+               limits: Limits | None = None) -> tuple[list[Outcome], dict[str, float]]:
+    """Process a batch of paths in a worker: (shipped outcomes, stage seconds spent).
+    `limits` come from the process that started the run (a Dask worker does not see
+    its environment)."""
     pipeline = _worker_pipeline(stages, timed)
     if skip is None:
         skip = _WORKER.get("skip", ())
     if pipeline.timings is not None:
         pipeline.timings.clear()
-    outcomes = [process_safely(pipeline, p, skip).shipped() for p in paths]
+    outcomes = [process_safely(pipeline, p, skip, limits).shipped() for p in paths]
     return outcomes, dict(pipeline.timings or {})
 
 
@@ -297,17 +338,21 @@ def default_jobs() -> int:
 
 def run(paths: Iterable[str], pipeline: Pipeline | None = None, *, jobs: int = 1,
         dask: str | None = None, batch_size: int = 16, skip: Container[str] = frozenset(),
-        stages: list[str] | None = None, timings: dict[str, float] | None = None) -> Iterator[Outcome]:
+        stages: list[str] | None = None, timings: dict[str, float] | None = None,
+        limits: Limits | None = None) -> Iterator[Outcome]:
     """Outcomes of `paths`, lazily and in input order.
 
     jobs      worker processes (1: in this process, with `pipeline` if given)
     dask      address of a Dask scheduler, or "local" for a LocalCluster of `jobs` workers
     skip      doc_ids not to process again (their outcomes are `skipped`)
     timings   if a dict, stage name -> seconds is added to it (summed over workers)
+    limits    input size and time limits (default: configs/limits.toml and the environment,
+              read once here and sent to every worker)
     """
     paths = iter(paths)
+    limits = limits or Limits.current()
     if dask:
-        yield from _run_dask(paths, dask, jobs, batch_size, skip, stages, timings)
+        yield from _run_dask(paths, dask, jobs, batch_size, skip, stages, timings, limits)
         return
     head = list(itertools.islice(paths, 2))
     if jobs <= 1 or len(head) < 2:  # one input is not worth starting a worker for
@@ -317,7 +362,7 @@ def run(paths: Iterable[str], pipeline: Pipeline | None = None, *, jobs: int = 1
             pipeline.timings = timings
         try:
             for path in itertools.chain(head, paths):
-                yield process_safely(pipeline, path, skip)
+                yield process_safely(pipeline, path, skip, limits)
         finally:
             pipeline.timings = saved
         return
@@ -336,7 +381,8 @@ def run(paths: Iterable[str], pipeline: Pipeline | None = None, *, jobs: int = 1
         key = None
     make = functools.partial(ProcessPoolExecutor, jobs, mp_context=context,
                              initializer=_init_worker, initargs=(skip,))
-    workers = Workers(make, work_batch, {"stages": stages, "timed": timed}, window=jobs * 4, timings=timings)
+    workers = Workers(make, work_batch, {"stages": stages, "timed": timed, "limits": limits},
+                      window=jobs * 4, timings=timings)
     try:
         yield from workers.run(batched(itertools.chain(head, paths), batch_size))
     finally:
@@ -348,7 +394,8 @@ def run(paths: Iterable[str], pipeline: Pipeline | None = None, *, jobs: int = 1
 
 
 def _run_dask(paths: Iterator[str], address: str, jobs: int, batch_size: int, skip: Container[str],
-              stages: list[str] | None, timings: dict[str, float] | None) -> Iterator[Outcome]:
+              stages: list[str] | None, timings: dict[str, float] | None,
+              limits: Limits) -> Iterator[Outcome]:
     """Partitions of paths go to the cluster; JSONL partitions come back in order.
 
     The workers must see the inputs at the same paths (a shared file system) and
@@ -366,7 +413,7 @@ def _run_dask(paths: Iterator[str], address: str, jobs: int, batch_size: int, sk
     try:
         # (in a list: scatter would send the items of a bare set one by one)
         skip_data = client.scatter([frozenset(skip)], broadcast=True)[0] if skip else frozenset()
-        kwargs = {"stages": stages, "timed": timings is not None, "skip": skip_data}
+        kwargs = {"stages": stages, "timed": timings is not None, "skip": skip_data, "limits": limits}
         n_workers = max(len(client.scheduler_info().get("workers", {})), 1)
         workers = Workers(lambda: client.get_executor(pure=False), work_batch, kwargs,
                           window=n_workers * 4, timings=timings)

@@ -8,17 +8,20 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
 from pipeline import registry
+from pipeline.reader import Limits
 from pipeline.runner import Pipeline, run, run_to_folder
 
 from .conftest import real_files, sample_files
 
 CRASH = "让工作进程退出的标记"  # the probe stage kills its worker process on text holding this
 FAIL = "让阶段出错的标记"       # ... and raises on text holding this
+SLOW = "让阶段变慢的标记"       # ... and sleeps for a minute on text holding this
 PROBE_STAGES = ["normalise", "scale_probe"]
 
 
@@ -32,6 +35,8 @@ def make_probe():
             os._exit(3)
         if FAIL in doc.raw:
             raise RuntimeError("probe failure")
+        if SLOW in doc.raw:
+            time.sleep(60)
         doc.flag("probe", f"{instance}|{os.getpid()}")
         return doc
     return probe
@@ -169,3 +174,30 @@ def test_cli_jobs_option(inputs, single, tmp_path):
 def test_a_pipeline_that_cannot_be_built_stops_the_run(inputs):
     with pytest.raises(KeyError, match="no_such_stage"):
         list(run(inputs, jobs=2, stages=["normalise", "no_such_stage"]))
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_document_over_max_seconds_is_a_timeout_and_the_run_goes_on(tmp_path, jobs):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    paths = []
+    for name, text in [("a.txt", "第一份通报"), ("b.txt", SLOW), ("c.txt", "第三份通报")]:
+        (folder / name).write_text(text, encoding="utf-8")
+        paths.append(str(folder / name))
+    started = time.perf_counter()
+    outcomes = list(run(paths, jobs=jobs, batch_size=1, stages=PROBE_STAGES,
+                        limits=Limits(None, None, max_seconds=0.5)))
+    assert time.perf_counter() - started < 30  # not the probe's minute
+    assert [o.error["code"] if o.error else "document" for o in outcomes] == ["document", "timeout", "document"]
+    assert "0.5 s in stage 'scale_probe'" in outcomes[1].error["message"]
+
+
+def test_workers_apply_the_limits_of_the_run_not_their_environment(inputs, monkeypatch):
+    """Limits travel with the work (a Dask worker on another machine has its own environment)."""
+    monkeypatch.delenv("TONGBAO_MAX_BYTES", raising=False)
+    sizes = {p: os.path.getsize(p) for p in inputs[:6]}
+    limit = sorted(sizes.values())[2]
+    outcomes = list(run(inputs[:6], jobs=2, batch_size=1, stages=PROBE_STAGES,
+                        limits=Limits(max_bytes=limit, max_line_length=None)))
+    too_large = {o.source for o in outcomes if o.error and o.error["code"] == "too_large"}
+    assert too_large == {p for p, n in sizes.items() if n > limit} and too_large
