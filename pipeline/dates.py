@@ -11,6 +11,8 @@ inside numbers, so a match's span is a raw span.  Chinese numerals go through cn
 """
 from __future__ import annotations
 
+import bisect
+import functools
 from collections import Counter
 from dataclasses import dataclass
 
@@ -44,6 +46,12 @@ PATTERNS = [
 ]
 
 
+# literals every match of a kind contains: a view without one of them is not searched
+REQUIRED = {"span": ("月", "日"), "date": ("年", "月"), "half": ("半年",), "quarter": ("季度",),
+            "month": ("年", "月"), "monthday": ("月", "日"), "year": ("年",)}
+_SPACES = regex.compile(r"\s+")
+
+
 @dataclass
 class DateMention:
     start: int
@@ -53,9 +61,10 @@ class DateMention:
     year: int | None  # the year printed in the mention, if any
 
 
+@functools.lru_cache(maxsize=1024)
 def to_int(num: str) -> int:
     """A number printed in Arabic or Chinese numerals (`二〇二三`, `二OO六`, `二十八`)."""
-    num = regex.sub(r"\s+", "", num)
+    num = _SPACES.sub("", num)
     if num.isdigit():
         return int(num)
     if len(num) == 4 and "十" not in num:  # a year read digit by digit
@@ -95,9 +104,15 @@ def find(view: str, start: int = 0, end: int | None = None, year: int | None = N
     """Every date or period in view[start:end], left to right, not overlapping."""
     end = len(view) if end is None else end
     found: list[DateMention] = []
+    starts: list[int] = []  # of `found`, sorted; the mentions never overlap, so their ends too
+    ends: list[int] = []
     for kind, pattern in PATTERNS:
+        if not all(view.find(lit, start, end) >= 0 for lit in REQUIRED.get(kind, ())):
+            continue
         for m in pattern.finditer(view, start, end):
-            if any(f.start < m.end() and m.start() < f.end for f in found):
+            a, b = m.span()
+            i = bisect.bisect_right(ends, a)  # the first mention ending after a
+            if i < len(ends) and starts[i] < b:
                 continue
             try:
                 norm, printed = _norm(kind, m.groupdict(), year)
@@ -105,7 +120,9 @@ def find(view: str, start: int = 0, end: int | None = None, year: int | None = N
                 continue
             if norm is None and kind in ("date", "iso", "span", "year"):
                 continue
-            found.append(DateMention(m.start(), m.end(), kind, norm, printed))
+            found.append(DateMention(a, b, kind, norm, printed))
+            starts.insert(i, a)
+            ends.insert(i, b)
     return sorted(found, key=lambda f: f.start)
 
 
