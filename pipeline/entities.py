@@ -18,6 +18,7 @@ import bisect
 import functools
 
 import ahocorasick
+import regex
 
 from . import config, dates, gazetteer, persons, rx, segmenter, units  # units also registers the "units" stage
 from .config import MODELS_DIR
@@ -82,11 +83,10 @@ def add_units(doc: Document, found: Mentions, flat: Compact) -> None:
         if at >= 0:
             start, end = flat.span(at, at + len(key))
             found.add("ORG", start, end, rec.unit_full)
-    in_text = set(known) | dictionary_units_in(flat.text)  # (a unit not in the text is not searched)
-    for word in dictionary_units():
+    for word in dictionary_units_in(flat.text):  # (the others are not searched for)
         known.setdefault(word, None)
     for key in sorted(known, key=len, reverse=True):
-        if len(key) < 3 or key not in in_text:
+        if len(key) < 3:
             continue
         at = flat.text.find(key)
         while at >= 0:  # plain substring search: hundreds of names over the text, in C
@@ -110,6 +110,8 @@ def add_running_text_orgs(doc: Document, found: Mentions, flat: Compact) -> None
     prose = [s for s in doc.sections if s.type not in ("table", "table_title", "name_list", "masthead")]
     for start, end in ((s.start, s.end) for s in prose) if prose else [(0, flat.end)]:
         part = persons.within(flat, start, end)
+        if not _any_suffix(suffixes).search(part.text):
+            continue  # (no word in it can end like a unit: spare jieba)
         pos, prev = 0, None
         for word, flag in segmenter.tag(part.text):
             begin, pos = pos, pos + len(word)
@@ -121,6 +123,11 @@ def add_running_text_orgs(doc: Document, found: Mentions, flat: Compact) -> None
                     if not found.covered(a, b, ("ORG", "PERSON", "TITLE_REF")):
                         found.add("ORG", a, b, units.full_name(doc, doc.raw[a:b], in_table=False))
             prev = word
+
+
+@functools.lru_cache(maxsize=4)
+def _any_suffix(suffixes: tuple[str, ...]) -> regex.Pattern:
+    return regex.compile("|".join(map(regex.escape, suffixes)))
 
 
 @functools.lru_cache(maxsize=1)
@@ -140,17 +147,19 @@ def dictionary_units() -> tuple[str, ...]:
 def _dictionary_automaton() -> ahocorasick.Automaton:
     """The dictionary units spelt backwards (few last characters: a small root, a fast scan)."""
     automaton = ahocorasick.Automaton()
-    for word in dictionary_units():
-        automaton.add_word(word[::-1], word)
+    for i, word in enumerate(dictionary_units()):
+        if not automaton.exists(word[::-1]):  # (a word listed twice keeps its first place)
+            automaton.add_word(word[::-1], i)
     automaton.make_automaton()
     return automaton
 
 
-def dictionary_units_in(text: str) -> set[str]:
-    """The dictionary units that occur in text, in one pass."""
+def dictionary_units_in(text: str) -> list[str]:
+    """The dictionary units that occur in text, in one pass, in the dictionary's order."""
     if not dictionary_units():
-        return set()
-    return {word for _, word in _dictionary_automaton().iter(text[::-1])}
+        return []
+    words = dictionary_units()
+    return [words[i] for i in sorted({i for _, i in _dictionary_automaton().iter(text[::-1])})]
 
 
 def add_places(doc: Document, found: Mentions, flat: Compact) -> None:
@@ -161,8 +170,28 @@ def add_places(doc: Document, found: Mentions, flat: Compact) -> None:
             found.add("GPE", start, end, units.full_name(doc, doc.raw[start:end]))
 
 
+# the `〔2023〕3号` a document number ends with: brackets and digits, quick to search for
+_DOC_NUMBER_TAIL = regex.compile(r"[〔\[［【(（]\s*\d{4}\s*[〕\]］】)）]\s*\d{1,5}\s*号")
+
+
+def doc_numbers(view: str):
+    """The matches of `DOC_NUMBER_RE.finditer(view)`, found from their tails: the pattern
+    opens with one to ten Han characters, slow to try at every position of a text.  A tail
+    holds no opening bracket but its first, so tails never overlap; the issuer's code before
+    one is at most ten characters and some spaces back."""
+    done = 0  # where the last match ended: finditer goes on from there
+    for tail in _DOC_NUMBER_TAIL.finditer(view):
+        code_end = tail.start()
+        while code_end > done and view[code_end - 1].isspace():  # (isspace covers every \s)
+            code_end -= 1
+        m = DOC_NUMBER_RE.search(view, max(done, code_end - 10), tail.end())
+        if m:
+            yield m
+            done = m.end()
+
+
 def add_numbers_and_titles(found: Mentions, view: str) -> None:
-    for m in DOC_NUMBER_RE.finditer(view):
+    for m in doc_numbers(view):
         code = rx.sub(r"^(根据|按照|依据|依照|参照|见|及|和|与|或)", "", m["code"])
         found.add("DOC_NUMBER", m.start() + len(m["code"]) - len(code), m.end(),
                   norm_doc_number(m).replace(m["code"], code, 1))

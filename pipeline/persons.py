@@ -18,6 +18,7 @@ import bisect
 import functools
 from dataclasses import dataclass
 
+import ahocorasick
 import regex
 
 from . import config, rx
@@ -176,21 +177,48 @@ def within(flat: Compact, start: int, end: int) -> Compact:
     return Compact(flat.text[i:j], flat.offsets[i:j], end)
 
 
+@functools.lru_cache(maxsize=1)
+def _cue_automaton() -> ahocorasick.Automaton:
+    automaton = ahocorasick.Automaton()
+    for cue in cues().titles + cues().before:
+        automaton.add_word(cue, len(cue))
+    automaton.make_automaton()
+    return automaton
+
+
+def _lines_with_cues(flat: Compact, lines: list) -> set[int]:
+    """The indices of the lines (in order, as split) whose squeezed text holds a title or a
+    word after a name: the only lines `official_names` can find a name in."""
+    if not cues().titles + cues().before:
+        return set()
+    starts = [ln.start for ln in lines]
+    out = set()
+    for last, n in _cue_automaton().iter(flat.text):
+        first, final = flat.offsets[last - n + 1], flat.offsets[last]
+        k = bisect.bisect_right(starts, first) - 1
+        if k >= 0 and final < lines[k].end:
+            out.add(k)
+    return out
+
+
 def find(view: str, lines, bylines: bool = False, flat: Compact | None = None) -> list[tuple[int, int]]:
     """Raw spans of every person mention in the document (`bylines`: a news page, where a
     name alone under a heading is its author; `flat`: `compact(view)` if already made)."""
     flat = flat or compact(view)
+    lines = list(lines)
+    with_cues = _lines_with_cues(flat, lines)
     found: set[tuple[int, int]] = set()
     previous = ""
-    for ln in lines:
+    for k, ln in enumerate(lines):
         text = view[ln.start:ln.end]
         if not text.strip():
             continue  # (nothing to find, and not a `previous` line)
         for a, b in credit_names(text):
             found.add((ln.start + a, ln.start + b))
-        line = within(flat, ln.start, ln.end)
-        for a, b in official_names(line.text, line=True):
-            found.add(line.span(a, b))
+        if k in with_cues:
+            line = within(flat, ln.start, ln.end)
+            for a, b in official_names(line.text, line=True):
+                found.add(line.span(a, b))
         span = (byline_name(text, previous) if bylines else None) or listed_name(text)
         if span:
             found.add((ln.start + span[0], ln.start + span[1]))
