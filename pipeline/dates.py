@@ -106,11 +106,15 @@ def find(view: str, start: int = 0, end: int | None = None, year: int | None = N
     found: list[DateMention] = []
     starts: list[int] = []  # of `found`, sorted; the mentions never overlap, so their ends too
     ends: list[int] = []
+    dated = _DatedLines(view) if start == 0 and end == len(view) else None
     for kind, pattern in PATTERNS:
         if not all(view.find(lit, start, end) >= 0 for lit in REQUIRED.get(kind, ())):
             continue
-        for m in pattern.finditer(view, start, end):
-            a, b = m.span()
+        if dated is not None and kind in REQUIRED:
+            matches = ((dated.offset(m.start()), dated.offset(m.end()), m) for m in pattern.finditer(dated.text))
+        else:
+            matches = ((m.start(), m.end(), m) for m in pattern.finditer(view, start, end))
+        for a, b, m in matches:
             i = bisect.bisect_right(ends, a)  # the first mention ending after a
             if i < len(ends) and starts[i] < b:
                 continue
@@ -124,6 +128,35 @@ def find(view: str, start: int = 0, end: int | None = None, year: int | None = N
             starts.insert(i, a)
             ends.insert(i, b)
     return sorted(found, key=lambda f: f.start)
+
+
+# a line without one of these holds no date but an ISO one (`2021-03-25`)
+_DATE_WORD = regex.compile(r"[年月]|季度")
+
+
+class _DatedLines:
+    """The lines of a text that hold 年, 月 or 季度, joined by line breaks, to search
+    instead of the whole text: no pattern matches across a line break, and the one before
+    or after a line looks the same to a lookaround as the text's own end of line."""
+
+    def __init__(self, view: str):
+        pieces, self.starts, self.shifts = [], [], []  # a piece's start in `text`, and view - text
+        size, line_end = 0, -1
+        for m in _DATE_WORD.finditer(view):
+            if m.start() < line_end:
+                continue  # (a line already kept)
+            line_start = view.rfind("\n", 0, m.start()) + 1
+            line_end = view.find("\n", m.start())
+            line_end = len(view) if line_end < 0 else line_end
+            self.starts.append(size)
+            self.shifts.append(line_start - size)
+            pieces.append(view[line_start:line_end])
+            size += line_end - line_start + 1
+        self.text = "\n".join(pieces)
+
+    def offset(self, at: int) -> int:
+        """The view offset of text offset `at` (a match's end maps from inside its line)."""
+        return at + self.shifts[bisect.bisect_right(self.starts, at) - 1]
 
 
 def parse(text: str, year: int | None = None) -> str | None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import itertools
 
 import ahocorasick
 import regex
@@ -110,19 +111,41 @@ def add_running_text_orgs(doc: Document, found: Mentions, flat: Compact) -> None
     prose = [s for s in doc.sections if s.type not in ("table", "table_title", "name_list", "masthead")]
     for start, end in ((s.start, s.end) for s in prose) if prose else [(0, flat.end)]:
         part = persons.within(flat, start, end)
-        if not _any_suffix(suffixes).search(part.text):
-            continue  # (no word in it can end like a unit: spare jieba)
-        pos, prev = 0, None
-        for word, flag in segmenter.tag(part.text):
-            begin, pos = pos, pos + len(word)
-            if flag == "nt" and word.endswith(suffixes) and not word.endswith(generic):
+        for begin, word, prev in tagged(part.text, "nt", _any_suffix(suffixes)):
+            pos = begin + len(word)
+            if word.endswith(suffixes) and not word.endswith(generic):
                 if prev in level:
                     begin -= 1
                 if pos - begin >= 4 or prev in level:
                     a, b = part.span(begin, pos)
                     if not found.covered(a, b, ("ORG", "PERSON", "TITLE_REF")):
                         found.add("ORG", a, b, units.full_name(doc, doc.raw[a:b], in_table=False))
-            prev = word
+
+
+# punctuation ending a clause: never inside a word (jieba cuts a text into blocks of Han
+# characters, Latin letters and digits, each block alone; any other character is a word)
+_CLAUSE_BREAK = regex.compile(r"[。，,；;：:、！!？?]")
+
+
+def tagged(text: str, flag: str, wanted: regex.Pattern):
+    """(offset, word, previous word) of the words `segmenter.tag(text)` tags `flag`, in the
+    clauses only that `wanted` finds something in: a clause is tagged alike alone, and the
+    word before it is the break before it.  Neighbouring wanted clauses go together."""
+    runs, begin = [], 0  # the (start, end) of runs of wanted clauses
+    for end in [m.start() for m in _CLAUSE_BREAK.finditer(text)] + [len(text)]:
+        if wanted.search(text, begin, end):
+            if runs and runs[-1][1] == begin - 1:
+                runs[-1] = (runs[-1][0], end)
+            else:
+                runs.append((begin, end))
+        begin = end + 1
+    for start, end in runs:
+        tags = segmenter.tag(text[start:end])
+        hits = [k for k, (_, f) in enumerate(tags) if f == flag]
+        if hits:
+            offsets = list(itertools.accumulate((len(w) for w, _ in tags), initial=start))
+            for k in hits:
+                yield offsets[k], tags[k][0], tags[k - 1][0] if k else (text[start - 1] if start else None)
 
 
 @functools.lru_cache(maxsize=4)
