@@ -11,6 +11,8 @@ inside numbers, so a match's span is a raw span.  Chinese numerals go through cn
 """
 from __future__ import annotations
 
+import bisect
+import functools
 from collections import Counter
 from dataclasses import dataclass
 
@@ -44,6 +46,12 @@ PATTERNS = [
 ]
 
 
+# literals every match of a kind contains: a view without one of them is not searched
+REQUIRED = {"span": ("月", "日"), "date": ("年", "月"), "half": ("半年",), "quarter": ("季度",),
+            "month": ("年", "月"), "monthday": ("月", "日"), "year": ("年",)}
+_SPACES = regex.compile(r"\s+")
+
+
 @dataclass
 class DateMention:
     start: int
@@ -53,9 +61,10 @@ class DateMention:
     year: int | None  # the year printed in the mention, if any
 
 
+@functools.lru_cache(maxsize=1024)
 def to_int(num: str) -> int:
     """A number printed in Arabic or Chinese numerals (`二〇二三`, `二OO六`, `二十八`)."""
-    num = regex.sub(r"\s+", "", num)
+    num = _SPACES.sub("", num)
     if num.isdigit():
         return int(num)
     if len(num) == 4 and "十" not in num:  # a year read digit by digit
@@ -95,9 +104,19 @@ def find(view: str, start: int = 0, end: int | None = None, year: int | None = N
     """Every date or period in view[start:end], left to right, not overlapping."""
     end = len(view) if end is None else end
     found: list[DateMention] = []
+    starts: list[int] = []  # of `found`, sorted; the mentions never overlap, so their ends too
+    ends: list[int] = []
+    dated = _DatedLines(view) if start == 0 and end == len(view) else None
     for kind, pattern in PATTERNS:
-        for m in pattern.finditer(view, start, end):
-            if any(f.start < m.end() and m.start() < f.end for f in found):
+        if not all(view.find(lit, start, end) >= 0 for lit in REQUIRED.get(kind, ())):
+            continue
+        if dated is not None and kind in REQUIRED:
+            matches = ((dated.offset(m.start()), dated.offset(m.end()), m) for m in pattern.finditer(dated.text))
+        else:
+            matches = ((m.start(), m.end(), m) for m in pattern.finditer(view, start, end))
+        for a, b, m in matches:
+            i = bisect.bisect_right(ends, a)  # the first mention ending after a
+            if i < len(ends) and starts[i] < b:
                 continue
             try:
                 norm, printed = _norm(kind, m.groupdict(), year)
@@ -105,8 +124,39 @@ def find(view: str, start: int = 0, end: int | None = None, year: int | None = N
                 continue
             if norm is None and kind in ("date", "iso", "span", "year"):
                 continue
-            found.append(DateMention(m.start(), m.end(), kind, norm, printed))
+            found.append(DateMention(a, b, kind, norm, printed))
+            starts.insert(i, a)
+            ends.insert(i, b)
     return sorted(found, key=lambda f: f.start)
+
+
+# a line without one of these holds no date but an ISO one (`2021-03-25`)
+_DATE_WORD = regex.compile(r"[年月]|季度")
+
+
+class _DatedLines:
+    """The lines of a text that hold 年, 月 or 季度, joined by line breaks, to search
+    instead of the whole text: no pattern matches across a line break, and the one before
+    or after a line looks the same to a lookaround as the text's own end of line."""
+
+    def __init__(self, view: str):
+        pieces, self.starts, self.shifts = [], [], []  # a piece's start in `text`, and view - text
+        size, line_end = 0, -1
+        for m in _DATE_WORD.finditer(view):
+            if m.start() < line_end:
+                continue  # (a line already kept)
+            line_start = view.rfind("\n", 0, m.start()) + 1
+            line_end = view.find("\n", m.start())
+            line_end = len(view) if line_end < 0 else line_end
+            self.starts.append(size)
+            self.shifts.append(line_start - size)
+            pieces.append(view[line_start:line_end])
+            size += line_end - line_start + 1
+        self.text = "\n".join(pieces)
+
+    def offset(self, at: int) -> int:
+        """The view offset of text offset `at` (a match's end maps from inside its line)."""
+        return at + self.shifts[bisect.bisect_right(self.starts, at) - 1]
 
 
 def parse(text: str, year: int | None = None) -> str | None:

@@ -14,25 +14,34 @@ always holds; `norm` carries the joinable form:
 """
 from __future__ import annotations
 
+import bisect
 import functools
+import itertools
 
+import ahocorasick
+import regex
 
 from . import config, dates, gazetteer, persons, rx, segmenter, units  # units also registers the "units" stage
 from .config import MODELS_DIR
 from .elements import DOC_NUMBER_RE, norm_doc_number
 from .model import Document, Entity
-from .normalise import clean, compact, fold
+from .normalise import Compact, clean, compact, fold
 from .registry import register
 
 USER_DICT = MODELS_DIR / "units.dict"
 
 
 class Mentions:
-    """Entities of one document, kept free of duplicates and of overlaps within a type."""
+    """Entities of one document, kept free of duplicates and of overlaps within a type.
+
+    Each type's spans never overlap, so sorted by start they are sorted by end too:
+    an overlap test is a bisection, not a scan over every entity."""
 
     def __init__(self, doc: Document):
         self.doc = doc
         self.items: dict[tuple[str, int, int], Entity] = {}
+        self.starts: dict[str, list[int]] = {}  # per type, sorted
+        self.ends: dict[str, list[int]] = {}
 
     def add(self, type_: str, start: int, end: int, norm: str | None = None) -> None:
         raw = self.doc.raw
@@ -40,35 +49,43 @@ class Mentions:
             start += 1
         while end > start and raw[end - 1].isspace():
             end -= 1
-        if start >= end or (type_, start, end) in self.items:
+        if start >= end or self._overlaps(type_, start, end):
             return
-        if any(t == type_ and s < end and start < e for t, s, e in self.items):
-            return
+        starts, ends = self.starts.setdefault(type_, []), self.ends.setdefault(type_, [])
+        i = bisect.bisect_left(starts, start)
+        starts.insert(i, start)
+        ends.insert(i, end)
         self.items[(type_, start, end)] = Entity(type_, raw[start:end], start, end, norm)
 
+    def _overlaps(self, type_: str, start: int, end: int) -> bool:
+        ends = self.ends.get(type_)
+        if not ends:
+            return False
+        i = bisect.bisect_right(ends, start)  # the first span ending after `start`
+        return i < len(ends) and self.starts[type_][i] < end
+
     def covered(self, start: int, end: int, types: tuple[str, ...]) -> bool:
-        return any(t in types and s < end and start < e for t, s, e in self.items)
+        return any(self._overlaps(t, start, end) for t in types)
 
     def sorted(self) -> list[Entity]:
         return sorted(self.items.values(), key=lambda e: (e.start, e.end, e.type))
 
 
-def add_units(doc: Document, found: Mentions, view: str) -> None:
+def add_units(doc: Document, found: Mentions, flat: Compact) -> None:
     """Table units where their row prints them; then the same units and dictionary units in running text."""
     known: dict[str, str] = {}
     for rec in doc.records:
-        key = rx.sub(r"\s+", "", fold(rec.unit))
+        key = squeezed_unit(rec.unit)
         if not key:
             continue
         known.setdefault(key, rec.unit_full)
-        row = compact(view, rec.start, rec.end)  # the name as printed, spaces between its characters allowed
-        at = row.text.find(key)
+        i, j = persons.flat_range(flat, rec.start, rec.end)  # the name as printed, spaces between its characters allowed
+        at = flat.text.find(key, i, j)
         if at >= 0:
-            start, end = row.span(at, at + len(key))
+            start, end = flat.span(at, at + len(key))
             found.add("ORG", start, end, rec.unit_full)
-    for word in dictionary_units():
+    for word in dictionary_units_in(flat.text):  # (the others are not searched for)
         known.setdefault(word, None)
-    flat = compact(view)
     for key in sorted(known, key=len, reverse=True):
         if len(key) < 3:
             continue
@@ -80,26 +97,60 @@ def add_units(doc: Document, found: Mentions, view: str) -> None:
             at = flat.text.find(key, at + len(key))
 
 
-def add_running_text_orgs(doc: Document, found: Mentions, view: str) -> None:
+@functools.lru_cache(maxsize=4096)
+def squeezed_unit(unit: str) -> str:
+    return rx.sub(r"\s+", "", fold(unit))
+
+
+def add_running_text_orgs(doc: Document, found: Mentions, flat: Compact) -> None:
     """Organisations jieba tags `nt` in the prose (tables are already read), kept when they
     end like a unit: `市创建办`, `南平市共建办`.  A level word cut off before them is theirs."""
     suffixes = tuple(config.load("units")["suffixes"]["org"])
     level = tuple(config.load("units")["level_words"])
     generic = tuple(config.load("entities")["org"]["not_units"])
     prose = [s for s in doc.sections if s.type not in ("table", "table_title", "name_list", "masthead")]
-    for start, end in ((s.start, s.end) for s in prose) if prose else [(0, len(view))]:
-        flat = compact(view, start, end)
-        pos, prev = 0, None
-        for word, flag in segmenter.tag(flat.text):
-            begin, pos = pos, pos + len(word)
-            if flag == "nt" and word.endswith(suffixes) and not word.endswith(generic):
+    for start, end in ((s.start, s.end) for s in prose) if prose else [(0, flat.end)]:
+        part = persons.within(flat, start, end)
+        for begin, word, prev in tagged(part.text, "nt", _any_suffix(suffixes)):
+            pos = begin + len(word)
+            if word.endswith(suffixes) and not word.endswith(generic):
                 if prev in level:
                     begin -= 1
                 if pos - begin >= 4 or prev in level:
-                    a, b = flat.span(begin, pos)
+                    a, b = part.span(begin, pos)
                     if not found.covered(a, b, ("ORG", "PERSON", "TITLE_REF")):
                         found.add("ORG", a, b, units.full_name(doc, doc.raw[a:b], in_table=False))
-            prev = word
+
+
+# punctuation ending a clause: never inside a word (jieba cuts a text into blocks of Han
+# characters, Latin letters and digits, each block alone; any other character is a word)
+_CLAUSE_BREAK = regex.compile(r"[。，,；;：:、！!？?]")
+
+
+def tagged(text: str, flag: str, wanted: regex.Pattern):
+    """(offset, word, previous word) of the words `segmenter.tag(text)` tags `flag`, in the
+    clauses only that `wanted` finds something in: a clause is tagged alike alone, and the
+    word before it is the break before it.  Neighbouring wanted clauses go together."""
+    runs, begin = [], 0  # the (start, end) of runs of wanted clauses
+    for end in [m.start() for m in _CLAUSE_BREAK.finditer(text)] + [len(text)]:
+        if wanted.search(text, begin, end):
+            if runs and runs[-1][1] == begin - 1:
+                runs[-1] = (runs[-1][0], end)
+            else:
+                runs.append((begin, end))
+        begin = end + 1
+    for start, end in runs:
+        tags = segmenter.tag(text[start:end])
+        hits = [k for k, (_, f) in enumerate(tags) if f == flag]
+        if hits:
+            offsets = list(itertools.accumulate((len(w) for w, _ in tags), initial=start))
+            for k in hits:
+                yield offsets[k], tags[k][0], tags[k - 1][0] if k else (text[start - 1] if start else None)
+
+
+@functools.lru_cache(maxsize=4)
+def _any_suffix(suffixes: tuple[str, ...]) -> regex.Pattern:
+    return regex.compile("|".join(map(regex.escape, suffixes)))
 
 
 @functools.lru_cache(maxsize=1)
@@ -115,17 +166,55 @@ def dictionary_units() -> tuple[str, ...]:
     return tuple(words)
 
 
-def add_places(doc: Document, found: Mentions, view: str) -> None:
+@functools.lru_cache(maxsize=1)
+def _dictionary_automaton() -> ahocorasick.Automaton:
+    """The dictionary units spelt backwards (few last characters: a small root, a fast scan)."""
+    automaton = ahocorasick.Automaton()
+    for i, word in enumerate(dictionary_units()):
+        if not automaton.exists(word[::-1]):  # (a word listed twice keeps its first place)
+            automaton.add_word(word[::-1], i)
+    automaton.make_automaton()
+    return automaton
+
+
+def dictionary_units_in(text: str) -> list[str]:
+    """The dictionary units that occur in text, in one pass, in the dictionary's order."""
+    if not dictionary_units():
+        return []
+    words = dictionary_units()
+    return [words[i] for i in sorted({i for _, i in _dictionary_automaton().iter(text[::-1])})]
+
+
+def add_places(doc: Document, found: Mentions, flat: Compact) -> None:
     gaz = gazetteer.load()
-    flat = compact(view)
     for i, div in gaz.find_all(flat.text):
         start, end = flat.span(i, i + len(div.name))
         if not found.covered(start, end, ("ORG", "PERSON")):
             found.add("GPE", start, end, units.full_name(doc, doc.raw[start:end]))
 
 
+# the `〔2023〕3号` a document number ends with: brackets and digits, quick to search for
+_DOC_NUMBER_TAIL = regex.compile(r"[〔\[［【(（]\s*\d{4}\s*[〕\]］】)）]\s*\d{1,5}\s*号")
+
+
+def doc_numbers(view: str):
+    """The matches of `DOC_NUMBER_RE.finditer(view)`, found from their tails: the pattern
+    opens with one to ten Han characters, slow to try at every position of a text.  A tail
+    holds no opening bracket but its first, so tails never overlap; the issuer's code before
+    one is at most ten characters and some spaces back."""
+    done = 0  # where the last match ended: finditer goes on from there
+    for tail in _DOC_NUMBER_TAIL.finditer(view):
+        code_end = tail.start()
+        while code_end > done and view[code_end - 1].isspace():  # (isspace covers every \s)
+            code_end -= 1
+        m = DOC_NUMBER_RE.search(view, max(done, code_end - 10), tail.end())
+        if m:
+            yield m
+            done = m.end()
+
+
 def add_numbers_and_titles(found: Mentions, view: str) -> None:
-    for m in DOC_NUMBER_RE.finditer(view):
+    for m in doc_numbers(view):
         code = rx.sub(r"^(根据|按照|依据|依照|参照|见|及|和|与|或)", "", m["code"])
         found.add("DOC_NUMBER", m.start() + len(m["code"]) - len(code), m.end(),
                   norm_doc_number(m).replace(m["code"], code, 1))
@@ -141,13 +230,14 @@ def add_dates(doc: Document, found: Mentions, view: str) -> None:
 
 def find_entities(doc: Document) -> Document:
     view = doc.work.get("view") or fold(doc.raw)
+    flat = compact(view)  # made once: every finder reads the view without its spaces
     found = Mentions(doc)
-    for start, end in persons.find(view, doc.work["lines"], bylines=doc.genre == "newspaper"):
+    for start, end in persons.find(view, doc.work["lines"], bylines=doc.genre == "newspaper", flat=flat):
         found.add("PERSON", start, end, rx.sub(r"\s+", "", view[start:end]))
-    add_units(doc, found, view)
+    add_units(doc, found, flat)
     add_numbers_and_titles(found, view)
-    add_running_text_orgs(doc, found, view)
-    add_places(doc, found, view)
+    add_running_text_orgs(doc, found, flat)
+    add_places(doc, found, flat)
     add_dates(doc, found, view)
     doc.entities = found.sorted()
     return doc

@@ -13,6 +13,8 @@ import functools
 import importlib.resources
 from dataclasses import dataclass
 
+import ahocorasick
+
 from . import config
 
 LEVELS = ("province", "city", "county")
@@ -56,6 +58,14 @@ class Gazetteer:
         for name in self.by_name:
             lengths.setdefault(name[0], set()).add(len(name))
         self.lengths_by_first = {c: sorted(ls, reverse=True) for c, ls in lengths.items()}
+        # every full name at once (for find_all): an Aho-Corasick automaton of the names
+        # spelt backwards, run over the text backwards, as its root then has a few children
+        # (the last characters: 县, 区, 市 …) instead of a thousand first characters
+        self.reversed_names = ahocorasick.Automaton()
+        for name in self.by_name:
+            if len(name) >= 2:
+                self.reversed_names.add_word(name[::-1], len(name))
+        self.reversed_names.make_automaton()
 
     def parent(self, div: Division) -> Division | None:
         code = div.parent_code
@@ -87,14 +97,17 @@ class Gazetteer:
 
     def find_all(self, text: str) -> list[tuple[int, Division]]:
         """Every full division name in text, left to right, longest first."""
-        out, i = [], 0
-        while i < len(text):
-            div = self.match_at(text, i)
-            if div:
-                out.append((i, div))
-                i += len(div.name)
-            else:
-                i += 1
+        longest: dict[int, int] = {}  # start -> length of the longest name starting there
+        last = len(text) - 1
+        for at, length in self.reversed_names.iter(text[::-1]):
+            start = last - at  # the name's last character in the reversed text is its first
+            if length > longest.get(start, 0):
+                longest[start] = length
+        out, pos = [], 0
+        for start in sorted(longest):  # leftmost first, then skip what it covers
+            if start >= pos:
+                pos = start + longest[start]
+                out.append((start, self.by_name[text[start:pos]][0]))
         return out
 
 

@@ -14,13 +14,15 @@ Returns raw spans; the text of a span may hold the spaces the name was printed w
 """
 from __future__ import annotations
 
+import bisect
 import functools
 from dataclasses import dataclass
 
+import ahocorasick
 import regex
 
 from . import config, rx
-from .normalise import compact, fold
+from .normalise import Compact, compact, fold
 
 
 @dataclass(frozen=True)
@@ -82,10 +84,11 @@ def credit_names(line: str) -> list[tuple[int, int]]:
                 break
             spans.append(tok.span(1))
             pos = tok.end()
-    for m in photo_re.finditer(line):
-        if is_name(m.group(1)):
-            spans.append(m.span(1))
-    m = closing_re.search(line)
+    if "摄" in line:
+        for m in photo_re.finditer(line):
+            if is_name(m.group(1)):
+                spans.append(m.span(1))
+    m = closing_re.search(line) if ")" in line or "）" in line else None
     if m and is_name(m.group(1)):
         spans.append(m.span(1))
     return spans
@@ -153,6 +156,8 @@ def byline_name(line: str, previous: str) -> tuple[int, int] | None:
 
 def listed_name(line: str) -> tuple[int, int] | None:
     """A person listed with their unit, one a line (a 表彰 list): `王振华（青石镇人民政府）`."""
+    if "(" not in line and "（" not in line:
+        return None
     m = rx.fullmatch(r"\s*(?:\d+[.、．]\s*)?(\p{Han}{2,4})\s*[(（]\s*(\p{Han}[^()（）]{1,40}?)\s*[)）]\s*[;；,，。]?\s*", line)
     ends = cues().place_ends  # (a unit listed with its part, `王家村（村委会）`, is no person)
     if m and is_name(m.group(1)) and not m.group(1).endswith(ends) and m.group(2).endswith(ends):
@@ -160,28 +165,71 @@ def listed_name(line: str) -> tuple[int, int] | None:
     return None
 
 
-def find(view: str, lines, bylines: bool = False) -> list[tuple[int, int]]:
+def flat_range(flat: Compact, start: int, end: int) -> tuple[int, int]:
+    """Where the raw span start:end lies in `flat == compact(view)`: flat.text[i:j]."""
+    i = bisect.bisect_left(flat.offsets, start)
+    return i, bisect.bisect_left(flat.offsets, end, i)
+
+
+def within(flat: Compact, start: int, end: int) -> Compact:
+    """`compact(view, start, end)` cut out of `flat == compact(view)`: the same text and offsets."""
+    i, j = flat_range(flat, start, end)
+    return Compact(flat.text[i:j], flat.offsets[i:j], end)
+
+
+@functools.lru_cache(maxsize=1)
+def _cue_automaton() -> ahocorasick.Automaton:
+    automaton = ahocorasick.Automaton()
+    for cue in cues().titles + cues().before:
+        automaton.add_word(cue, len(cue))
+    automaton.make_automaton()
+    return automaton
+
+
+def _lines_with_cues(flat: Compact, lines: list) -> set[int]:
+    """The indices of the lines (in order, as split) whose squeezed text holds a title or a
+    word after a name: the only lines `official_names` can find a name in."""
+    if not cues().titles + cues().before:
+        return set()
+    starts = [ln.start for ln in lines]
+    out = set()
+    for last, n in _cue_automaton().iter(flat.text):
+        first, final = flat.offsets[last - n + 1], flat.offsets[last]
+        k = bisect.bisect_right(starts, first) - 1
+        if k >= 0 and final < lines[k].end:
+            out.add(k)
+    return out
+
+
+def find(view: str, lines, bylines: bool = False, flat: Compact | None = None) -> list[tuple[int, int]]:
     """Raw spans of every person mention in the document (`bylines`: a news page, where a
-    name alone under a heading is its author)."""
+    name alone under a heading is its author; `flat`: `compact(view)` if already made)."""
+    flat = flat or compact(view)
+    lines = list(lines)
+    with_cues = _lines_with_cues(flat, lines)
     found: set[tuple[int, int]] = set()
     previous = ""
-    for ln in lines:
+    for k, ln in enumerate(lines):
         text = view[ln.start:ln.end]
+        if not text.strip():
+            continue  # (nothing to find, and not a `previous` line)
         for a, b in credit_names(text):
             found.add((ln.start + a, ln.start + b))
-        line = compact(view, ln.start, ln.end)
-        for a, b in official_names(line.text, line=True):
-            found.add(line.span(a, b))
+        if k in with_cues:
+            line = within(flat, ln.start, ln.end)
+            for a, b in official_names(line.text, line=True):
+                found.add(line.span(a, b))
         span = (byline_name(text, previous) if bylines else None) or listed_name(text)
         if span:
             found.add((ln.start + span[0], ln.start + span[1]))
         if text.strip():
             previous = text
-    flat = compact(view)
     for a, b in official_names(flat.text):
         found.add(flat.span(a, b))
     names = {rx.sub(r"\s", "", view[a:b]) for a, b in found}
-    for name in names:
-        for m in rx.finditer(regex.escape(name), flat.text):
-            found.add(flat.span(m.start(), m.end()))
+    for name in names:  # every recurrence (a plain substring search, like a literal pattern's)
+        at = flat.text.find(name)
+        while at >= 0:
+            found.add(flat.span(at, at + len(name)))
+            at = flat.text.find(name, at + len(name))
     return sorted(found)
