@@ -9,10 +9,12 @@ first unit to the start of the next section, so the sections tile the raw text.
 """
 from __future__ import annotations
 
+import bisect
 import collections
 import functools
 from dataclasses import dataclass, field
 
+import ahocorasick
 import regex
 
 from . import config
@@ -21,12 +23,14 @@ from .normalise import clean, squeeze
 from .registry import register
 
 
+# ---------------------------------------------------------------- cues
+
 @functools.lru_cache(maxsize=1)
 def cues() -> dict:
-    """configs/sections.toml with every pattern list compiled into one regex."""
+    """configs/sections.toml with every pattern list compiled into one Cue."""
     def comp(value):
         if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
-            return regex.compile("|".join(f"(?:{v})" for v in value))
+            return Cue(value)
         if isinstance(value, dict):
             return {k: comp(v) if k not in ("bullets", "header_words", "header_suffixes") else v
                     for k, v in value.items()}
@@ -34,6 +38,209 @@ def cues() -> dict:
             return regex.compile(value)
         return value
     return {k: comp(v) for k, v in config.load("sections").items()}
+
+
+class Cue:
+    """A list of patterns matched as one regex (`search`, `match`, `finditer`),
+    with a cheap yes/no test: most lines hold none of the words a cue needs.
+
+    Each pattern is read for the words one of which any match must contain
+    (`^关于.{4,}`: 关于; `(通报|通知)$`: 通报 or 通知).  `test` runs the patterns
+    only on lines that hold such a word (those of unknown words always), and
+    those anchored at the start with `match`, which tries one position only.
+    """
+
+    def __init__(self, patterns: list[str]):
+        self.regex = regex.compile(_union(patterns))
+        self.search, self.match, self.finditer = self.regex.search, self.regex.match, self.regex.finditer
+        groups: dict[tuple[bool, bool], list[str]] = {}
+        words: list[tuple[str, ...] | None] = []
+        for p in patterns:
+            ws = required_words(p)
+            words.append(ws)
+            groups.setdefault((p.startswith("^") and not _top_level_bars(p), ws is not None), []).append(p)
+        # (anchored, the words one of which it needs or None, the compiled patterns)
+        self.parts = [(anchored, _words_of(ps) if known else None, regex.compile(_union(ps)))
+                      for (anchored, known), ps in groups.items()]
+        # every word that some match must contain, or None when a pattern needs none
+        self.words = None if None in words else frozenset(w for ws in words for w in ws)
+        self._automaton = None
+
+    def test(self, s: str, present: frozenset | None = None) -> bool:
+        """bool(self.search(s)).  `present`: the cue words (all_cue_words) found in
+        a string that holds every word s holds, or None (not known)."""
+        if present is not None and self.words is not None and self.words.isdisjoint(present):
+            return False  # the common case, one set operation
+        for anchored, words, pattern in self.parts:
+            if present is not None and words is not None and words.isdisjoint(present):
+                continue
+            if (pattern.match(s) if anchored else pattern.search(s)) is not None:
+                return True
+        return False
+
+    def word_spans(self, s: str) -> list[tuple[int, int]] | None:
+        """Where the words this cue needs occur in s, by start (None: words not known).
+        A match inside s[a:b] holds one of these spans inside a..b."""
+        if self.words is None:
+            return None
+        if self._automaton is None:
+            self._automaton = ahocorasick.Automaton()
+            for w in self.words:
+                self._automaton.add_word(w, len(w))
+            self._automaton.make_automaton()
+        return sorted((end + 1 - size, end + 1) for end, size in self._automaton.iter(s))
+
+
+def _union(patterns: list[str]) -> str:
+    return "|".join(f"(?:{v})" for v in patterns)
+
+
+def _words_of(patterns: list[str]) -> frozenset:
+    return frozenset(w for p in patterns for w in required_words(p))
+
+
+@functools.lru_cache(maxsize=1)
+def all_cue_words() -> ahocorasick.Automaton:
+    """One automaton of the words of every cue: one pass over a line says which it holds."""
+    found = set()
+
+    def walk(value):
+        if isinstance(value, Cue):
+            found.update(w for _, words, _ in value.parts if words for w in words)
+        elif isinstance(value, dict):
+            for v in value.values():
+                walk(v)
+    walk(cues())
+    automaton = ahocorasick.Automaton()
+    for w in found:
+        automaton.add_word(w, w)
+    automaton.make_automaton()
+    return automaton
+
+
+def cue_words_in(text: str) -> frozenset:
+    return frozenset(w for _, w in all_cue_words().iter(text))
+
+
+# Reading a pattern for the words it needs: a literal run, or a group whose every
+# alternative needs words, that no quantifier makes optional.  Anything unusual
+# (inline flags, lookarounds, rare escapes) gives no words, or ends the reading:
+# what was read before still holds.
+_QUANTIFIER = regex.compile(r"\{(\d*)(?:,(\d*))?\}")
+_GROUP_OPENING = regex.compile(r"\((?:\?:|\?P<\w+>)?")
+_SIMPLE_ESCAPES = "dDsSwWbBAZ"
+_SPACE = regex.compile(r"\s")
+
+
+@functools.lru_cache(maxsize=1024)
+def required_words(p: str) -> tuple[str, ...] | None:
+    """Words one of which every match of pattern `p` contains (None: not known).
+    Words with whitespace are never returned: they are looked up in squeezed text."""
+    if "(?" in p.replace("(?:", "").replace("(?P<", ""):
+        return None
+    alternatives = _top_level_bars(p)
+    if alternatives:
+        bounds = [-1] + alternatives + [len(p)]
+        each = [required_words(p[x + 1:y]) for x, y in zip(bounds, bounds[1:])]
+        return None if None in each else tuple(dict.fromkeys(w for ws in each for w in ws))
+    found: list[tuple[str, ...]] = []
+    run, i = "", 0
+    while i < len(p):
+        ch = p[i]
+        if ch in "\\[(.^$)":
+            found.append((run,))
+            run = ""
+            if ch == "\\":
+                esc = p[i + 1:i + 2]
+                if esc and (esc in _SIMPLE_ESCAPES or not esc.isalnum()):
+                    i += 2
+                elif esc in ("p", "P") and p[i + 2:i + 3] == "{":
+                    i = p.index("}", i) + 1
+                else:
+                    break
+            elif ch == "[":
+                i = _skip_class(p, i)
+            elif ch == "(":
+                end = _skip_group(p, i)
+                optional, _ = _quantifier(p, end)
+                inner = required_words(p[_GROUP_OPENING.match(p, i).end():end - 1])
+                if inner and not optional:
+                    found.append(inner)
+                i = end
+            else:
+                i += 1
+            _, i = _quantifier(p, i)
+            continue
+        if ch in "*+?{":
+            break
+        optional, after = _quantifier(p, i + 1)
+        if after == i + 1 or not optional:
+            run += ch
+        if after > i + 1:  # a quantified character ends the run
+            found.append((run,))
+            run = ""
+        i = after
+    found.append((run,))
+    found = [ws for ws in found if ws and all(ws) and not any(_SPACE.search(w) for w in ws)]
+    if not found:
+        return None
+    return max(found, key=lambda ws: (min(map(len, ws)), -len(ws)))  # the most selective
+
+
+def _quantifier(p: str, i: int) -> tuple[bool, int]:
+    """Whether a quantifier at p[i] allows no repeat, and the index after it."""
+    if i < len(p) and p[i] in "*?":
+        optional, i = True, i + 1
+    elif i < len(p) and p[i] == "+":
+        optional, i = False, i + 1
+    elif i < len(p) and p[i] == "{" and (q := _QUANTIFIER.match(p, i)):
+        optional, i = (q.group(1) or "0") == "0", q.end()
+    else:
+        return False, i
+    if i < len(p) and p[i] in "?+":  # lazy or possessive
+        i += 1
+    return optional, i
+
+
+def _skip_class(p: str, i: int) -> int:
+    """The index after the character class opening at p[i]."""
+    i += 1
+    if p[i:i + 1] == "^":
+        i += 1
+    if p[i:i + 1] == "]":
+        i += 1
+    while i < len(p) and p[i] != "]":
+        i += 2 if p[i] == "\\" else 1
+    return i + 1
+
+
+def _skip_group(p: str, i: int) -> int:
+    """The index after the group opening at p[i]."""
+    depth = 0
+    while i < len(p):
+        ch = p[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if ch == "[":
+            i = _skip_class(p, i)
+            continue
+        depth += (ch == "(") - (ch == ")")
+        i += 1
+        if depth == 0:
+            break
+    return i
+
+
+def _top_level_bars(p: str) -> list[int]:
+    """Positions of the bars that separate alternatives at the top level of p."""
+    bars, i = [], 0
+    while i < len(p):
+        ch = p[i]
+        if ch == "|":
+            bars.append(i)
+        i = i + 2 if ch == "\\" else _skip_class(p, i) if ch == "[" else _skip_group(p, i) if ch == "(" else i + 1
+    return bars
 
 
 @functools.lru_cache(maxsize=1)
@@ -61,18 +268,22 @@ class Unit:
     heading: str | None = None
     article: int | None = None
     props: set = field(default_factory=set)
+    words: frozenset = frozenset()  # the cue words its text holds (all_cue_words)
 
 
 # ---------------------------------------------------------------- units
 
 def make_units(doc: Document) -> list[Unit]:
     view, raw = doc.work["view"], doc.raw
-    c = cues()
-    bullets = tuple(c["furniture"]["bullets"])
+    f = cues()["furniture"]
+    bullets = tuple(f["bullets"])
+    split_after = f["split_after"]
+    # a text holding none of the words of split_after has no line to split after it
+    may_split = split_after.words is None or any(w in view for w in split_after.words)
     units: list[Unit] = []
     for p in doc.work["paragraphs"]:
         start = p.start
-        debris = c["furniture"]["debris_pipe"].match(view[p.start:p.end])
+        debris = f["debris_pipe"].match(view[p.start:p.end])
         if debris and p.end - p.start > 1 and p.start + debris.end() < p.end:
             doc.flag("ocr_noise", "scan debris at the start of a line", p.start, p.start + debris.end())
             start = p.start + debris.end()
@@ -81,16 +292,17 @@ def make_units(doc: Document) -> list[Unit]:
         if start >= p.end:
             continue
         pieces = [(start, p.end)]
-        m = c["furniture"]["split_after"].search(view, start, p.end)
+        m = split_after.search(view, start, p.end) if may_split else None
         if m and m.end() < p.end and view[m.end():p.end].strip():
             nxt = m.end()
             while view[nxt].isspace():
                 nxt += 1
             pieces = [(start, m.end()), (nxt, p.end)]
-        pieces = [q for a, b in pieces for q in _split_inline_headings(view, a, b)]
+        if p.end - start >= f["inline_min_len"]:  # shorter pieces are never cut
+            pieces = [q for a, b in pieces for q in _split_inline_headings(view, a, b)]
         for k, (a, b) in enumerate(pieces):
             u = _unit(raw, view, a, b)
-            if k == 0 and a != p.start and c["furniture"]["other"].search(u.flat):
+            if k == 0 and a != p.start and f["other"].test(u.flat):
                 # furniture keeps its bullet
                 u.start = next(i for i in range(p.start, b) if not view[i].isspace())
             units.append(u)
@@ -111,13 +323,22 @@ def _unit(raw: str, view: str, a: int, b: int) -> Unit:
     while b > a and view[b - 1].isspace():
         b -= 1
     seg = view[a:b]
-    flat = _BLANKS.sub(" ", seg.replace("\r", "").replace("\n", "")).strip()
+    flat, text = _fold(seg)
     line_end = raw.find("\n", a, b)
     line_end = b if line_end < 0 else line_end
     line_start = raw.rfind("\n", 0, a) + 1
     # the first line with its indentation, or the unit's own part of a line it shares
     first = view[line_start:line_end] if not view[line_start:a].strip() else view[a:line_end]
-    return Unit(a, b, flat, squeeze(seg), first, seg.count("\n") + 1)
+    return Unit(a, b, flat, text, first, seg.count("\n") + 1)
+
+
+def _fold(seg: str) -> tuple[str, str]:
+    """The unit's flat text (lines joined, blanks folded to one space) and its
+    text without whitespace."""
+    bare = seg.replace(" ", "")
+    if bare.isprintable():  # its only whitespace is plain spaces (printable: no other)
+        return " ".join(seg.split()), bare
+    return _BLANKS.sub(" ", seg.replace("\r", "").replace("\n", "")).strip(), squeeze(seg)
 
 
 # ---------------------------------------------------------------- local features
@@ -139,111 +360,148 @@ _ALIGNED = regex.compile(r"\S {2,}\S")
 ORG_LIKE = regex.compile(r"^[\p{Han}\w()（）·\-*“”\"]{2,40}$")
 
 
-def cells_of(u: Unit) -> list[str]:
-    line = u.first_line.strip("\r")
+def cells_of(first_line: str) -> list[str]:
+    line = first_line.strip("\r")
     if "\t" in line:
         return [x.strip() for x in line.split("\t")]
     if "|" in line:
         return [x.strip() for x in line.strip().strip("|").split("|")]
-    return [x for x in _GAP.split(line.strip()) if x] if _GAPPED.search(line) else line.split()
+    tokens = line.split()
+    if len(tokens) < 2:  # no gap to split at either
+        return tokens
+    return [x for x in _GAP.split(line.strip()) if x] if _GAPPED.search(line) else tokens
 
 
 def is_header_row(cells: list[str]) -> bool:
+    if len(cells) < 2:  # fewer than two cells, fewer than two filled ones
+        return False
+    filled = []
+    for x in cells:
+        if not x.strip():
+            continue
+        if not x.isalnum():  # an alphanumeric cell holds no whitespace to squeeze
+            x = squeeze(x)
+        if len(x) > 12 or NUM.match(x) or SENTENCE.search(x):
+            return False  # a number or a phrase: data, not a header
+        filled.append(x)
+    if len(filled) < 2:
+        return False
     words = cues()["table"]["header_words"]
     suffixes = tuple(cues()["table"]["header_suffixes"])
-    filled = [squeeze(x) for x in cells if x.strip()]
-    if len(filled) < 2 or any(NUM.match(x) or len(x) > 12 or SENTENCE.search(x) for x in filled):
-        return False
     hits = sum(any(w in x and len(x) - len(w) <= 4 for w in words) or (len(x) <= 6 and x.endswith(suffixes))
                for x in filled)
     return hits >= max(2, (len(filled) * 3 + 4) // 5)
 
 
-def table_features(u: Unit) -> None:
+def table_features(props: set, flat: str, text: str, line: str, n_lines: int, present: frozenset,
+                   sentence: bool) -> None:
+    """Adds the table cues of a unit to `props`; `line` is its first line, `sentence`
+    whether its text holds a sentence end."""
     c = cues()["table"]
-    line = u.first_line
-    if u.n_lines == 1 and "\t" in line and len([x for x in line.split("\t") if x.strip()]) >= 1:
-        u.props.add("row")
-    elif u.n_lines == 1 and (line.rstrip().endswith("|") or line.count("|") >= 2):
-        u.props.add("row")
-    elif u.n_lines == 1 and _ALIGNED.search(line.strip()) and len(u.text) <= 60 \
-            and not SENTENCE.search(u.text):
-        u.props.add("row")
-    elif u.n_lines == 1 and not SENTENCE.search(u.text):
-        cells = line.split()
-        nums = sum(bool(NUM.match(x)) for x in cells)
-        if len(cells) >= 3 and nums >= 1 and (NUM.match(cells[0]) or nums >= 2):
-            u.props.add("row")
-    if c["rank_item"].search(u.flat):
-        u.props.add("row")
-        u.props.add("rank_item")
-    if "row" in u.props or u.n_lines == 1:
-        if is_header_row(cells_of(u)):
-            u.props.update({"row", "header"})
+    if n_lines == 1:
+        if "\t" in line and len([x for x in line.split("\t") if x.strip()]) >= 1:
+            props.add("row")
+        elif "|" in line and (line.rstrip().endswith("|") or line.count("|") >= 2):
+            props.add("row")
+        elif "  " in line and _ALIGNED.search(line.strip()) and len(text) <= 60 and not sentence:
+            props.add("row")
+        elif not sentence:
+            cells = line.split()
+            # three cells or more, the first numeric or two others
+            if len(cells) >= 3 and (NUM.match(cells[0]) or _at_least(2, cells, NUM.match)):
+                props.add("row")
+    if c["rank_item"].test(flat, present):
+        props.add("row")
+        props.add("rank_item")
+    if "row" in props or n_lines == 1:
+        if is_header_row(cells_of(line)):
+            props.update({"row", "header"})
+
+
+def _at_least(n: int, items: list, pred) -> bool:
+    for x in items:
+        if pred(x):
+            n -= 1
+            if n == 0:
+                return True
+    return False
 
 
 def local_features(u: Unit) -> None:
-    """Cue features of one unit.  Most cues describe short lines (titles, captions,
-    furniture), and the others are anchored at the start of a line: long paragraphs
-    are only searched at their head, which keeps the stage fast."""
+    u.props, u.words = unit_features(u.flat, u.text, u.first_line, u.n_lines)
+    u.props = set(u.props)
+
+
+@functools.lru_cache(maxsize=16384)
+def unit_features(flat: str, text: str, first_line: str, n_lines: int) -> tuple[frozenset, frozenset]:
+    """Cue features of one unit, and the cue words its text holds.  Most cues
+    describe short lines (titles, captions, furniture), and the others are anchored
+    at the start of a line: long paragraphs are only searched at their head.  A
+    pure function of the unit's text: real texts repeat lines (names, furniture)."""
     c = cues()
     n = c["notice"]
-    size = len(u.text)
+    present = cue_words_in(text)  # `flat` and its slices hold no word that `text` lacks
+    props: set[str] = set()
+    size = len(text)
     short = size <= 100
-    head = u.flat[:100]
+    head = flat[:100]
     colon = head.endswith((":", "："))
-    if short and c["furniture"]["other"].search(head):
-        u.props.add("furniture")
-    if size <= 40 and c["furniture"]["masthead"].search(head):
-        u.props.add("masthead")
-    if ("摄" in head or head.startswith("图")) and size <= 120 and c["caption"]["patterns"].search(u.flat):
-        u.props.add("caption")
-    if short and c["byline"]["patterns"].search(head):
-        u.props.add("byline")
-    if size <= 30 and n["date_line"].search(u.text):
-        u.props.add("date")
-    elif size <= 50 and n["signed_date"].search(u.text):
-        u.props.add("date")
-    if n["colophon"].search(head):
-        u.props.add("colophon")
-    if n["attachment"].search(head[:12]):
-        u.props.add("attachment")
-    if size <= 40 and n["doc_number"].search(u.text):
-        u.props.add("doc_number")
-    if n["metadata"].search(head[:12]):
-        u.props.add("metadata")
-    if colon and size <= 120 and n["recipients"].search(u.text) and not u.text.startswith("尊敬"):
-        u.props.add("recipients")
-    if size <= 80 and not SENTENCE.search(u.text) and n["title"].search(u.text):
-        u.props.add("title")
-    if size <= 30 and len(u.first_line) - len(u.first_line.lstrip()) >= n["indent_signature"]:
-        u.props.add("right_aligned")
-    if size <= 60 and c["speech"]["heading"].search(u.text):
-        u.props.add("speech_heading")
-    if size <= c["name_list"]["max_len"] and ORG_LIKE.match(u.text) and not NUM.match(u.text):
-        u.props.add("name")
-        if org_ending().search(u.text) or PERSON_ENTRY.match(u.text):
-            u.props.add("org")
-    if size <= 24 and c["name_list"]["heading"].search(u.text):
-        u.props.add("verdict_heading")
-    elif size <= 200 and not SENTENCE.search(u.text[:-1]) and c["name_list"]["inline"].search(u.text) \
-            and "rank_item" not in u.props:
-        u.props.add("inline_list")
-    if c["table"]["note"].search(head[:40]):
-        u.props.add("note")
-    if c["newspaper"]["lead"].search(head[:30]):
-        u.props.add("lead")
-    if short and not u.props & {"metadata", "colophon", "date"} and _is_debris(u):
-        u.props.add("debris")
-    table_features(u)
+    sentence = SENTENCE.search(text) is not None
+    if short and c["furniture"]["other"].test(head, present):
+        props.add("furniture")
+    if size <= 40 and c["furniture"]["masthead"].test(head, present):
+        props.add("masthead")
+    if ("摄" in head or head.startswith("图")) and size <= 120 and c["caption"]["patterns"].test(flat, present):
+        props.add("caption")
+    if short and c["byline"]["patterns"].test(head, present):
+        props.add("byline")
+    if size <= 30 and n["date_line"].test(text, present):
+        props.add("date")
+    elif size <= 50 and n["signed_date"].test(text, present):
+        props.add("date")
+    if n["colophon"].test(head, present):
+        props.add("colophon")
+    if n["attachment"].test(head[:12], present):
+        props.add("attachment")
+    if size <= 40 and n["doc_number"].test(text, present):
+        props.add("doc_number")
+    if n["metadata"].test(head[:12], present):
+        props.add("metadata")
+    if colon and size <= 120 and n["recipients"].test(text, present) and not text.startswith("尊敬"):
+        props.add("recipients")
+    if size <= 80 and not sentence and n["title"].test(text, present):
+        props.add("title")
+    if size <= 30 and len(first_line) - len(first_line.lstrip()) >= n["indent_signature"]:
+        props.add("right_aligned")
+    if size <= 60 and c["speech"]["heading"].test(text, present):
+        props.add("speech_heading")
+    if size <= c["name_list"]["max_len"] and ORG_LIKE.match(text) and not NUM.match(text):
+        props.add("name")
+        if org_ending().search(text) or PERSON_ENTRY.match(text):
+            props.add("org")
+    if size <= 24 and c["name_list"]["heading"].test(text, present):
+        props.add("verdict_heading")
+    elif size <= 200 and not (sentence and SENTENCE.search(text[:-1])) \
+            and c["name_list"]["inline"].test(text, present):
+        props.add("inline_list")
+    if c["table"]["note"].test(head[:40], present):
+        props.add("note")
+    if c["newspaper"]["lead"].test(head[:30], present):
+        props.add("lead")
+    if short and not props & {"metadata", "colophon", "date"} and _is_debris(flat, text):
+        props.add("debris")
+    table_features(props, flat, text, first_line, n_lines, present, sentence)
+    return frozenset(props), present
 
 
-def _is_debris(u: Unit) -> bool:
-    tokens = u.flat.split()
-    if len(tokens) < cues()["noise"]["debris_min_tokens"] or ":" in u.flat or "|" in u.flat:
+def _is_debris(flat: str, text: str) -> bool:
+    if len(text) > 30 or ":" in flat or "|" in flat:
+        return False
+    tokens = flat.split()
+    if len(tokens) < cues()["noise"]["debris_min_tokens"]:
         return False
     singles = sum(len(t) == 1 and bool(HAN.match(t)) for t in tokens)
-    return singles >= 2 and len(u.text) <= 30 and not SENTENCE.search(u.text)
+    return singles >= 2 and not SENTENCE.search(text)
 
 
 # ---------------------------------------------------------------- genre
@@ -252,11 +510,11 @@ def detect_genre(units: list[Unit]) -> str:
     """notice, newspaper, speech (a standalone speech: genre `other`) or other."""
     g = cues()["genre"]
     top = units[:8]
-    notice_top = sum(bool(g["notice"].search(u.text[:100])) or "recipients" in u.props or "metadata" in u.props
+    notice_top = sum(g["notice"].test(u.text[:100], u.words) or "recipients" in u.props or "metadata" in u.props
                      for u in top)
     edges = units if len(units) <= 80 else units[:40] + units[-40:]
-    news = sum(bool(g["newspaper"].search(u.flat[:100])) or "caption" in u.props or "lead" in u.props for u in edges)
-    speech = sum(bool(g["speech"].search(u.text[:100])) for u in units[:6])
+    news = sum(g["newspaper"].test(u.flat[:100], u.words) or "caption" in u.props or "lead" in u.props for u in edges)
+    speech = sum(g["speech"].test(u.text[:100], u.words) for u in units[:6])
     if speech and notice_top <= 1 and news <= 1 and not any("doc_number" in u.props for u in top):
         return "speech"
     if notice_top >= 2 or any("doc_number" in u.props or "metadata" in u.props for u in top):
@@ -643,12 +901,25 @@ def flag_duplicates(units: list[Unit], doc: Document) -> None:
 def flag_noise(units: list[Unit], doc: Document) -> None:
     spam = cues()["noise"]["spam"]
     view = doc.work["view"]
+    spans = spam.word_spans(view)
+    starts = [a for a, _ in spans] if spans is not None else None
     for u in units:
-        for m in spam.finditer(view, u.start, u.end):
-            doc.flag("ocr_noise", f"spam spliced into the text: {m.group()}", m.start(), m.end())
+        if starts is None or _holds_span(spans, starts, u.start, u.end):
+            for m in spam.finditer(view, u.start, u.end):
+                doc.flag("ocr_noise", f"spam spliced into the text: {m.group()}", m.start(), m.end())
         if u.label == "table" and u.n_lines == 1 and u.text and not WORDISH.search(u.text) \
                 and u.text.strip("|｜") != "":
             doc.flag("ocr_noise", f"damaged table cell: {u.flat}", u.start, u.end)
+
+
+def _holds_span(spans: list[tuple[int, int]], starts: list[int], start: int, end: int) -> bool:
+    """Whether one of the sorted spans lies inside start..end."""
+    i = bisect.bisect_left(starts, start)
+    while i < len(spans) and spans[i][0] < end:
+        if spans[i][1] <= end:
+            return True
+        i += 1
+    return False
 
 
 # ---------------------------------------------------------------- sections
