@@ -14,7 +14,8 @@ content is about; the loser raises `date_inconsistent`.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+import functools
+from dataclasses import dataclass, field
 
 import regex
 
@@ -26,6 +27,8 @@ from .registry import register
 DOC_NUMBER_RE = regex.compile(
     r"(?P<code>\p{Han}{1,10})\s*[〔\[［【(（]\s*(?P<y>\d{4})\s*[〕\]］】)）]\s*(?P<n>\d{1,5})\s*号")
 SENTENCE_PUNCT = regex.compile(r"[。；;，,]")
+META_LINE = regex.compile(r"^[-•·\s]*(?P<label>[^:：]{1,12}?)\s*[:：]\s*(?P<value>\S.*)$")
+PRINTED_BY_LINE = regex.compile(r"^(?P<org>.+?)\s*(?P<date>\S+年\s*\S+月\s*\S+日)\s*印发\s*$")
 
 
 def norm_doc_number(m: regex.Match) -> str:
@@ -42,32 +45,49 @@ class TextLine:
     flat: str   # the view without spaces and markdown emphasis: what rules read
     printed: str  # the raw characters of `flat`, one for one: what values are cut from
     indent: int
+    furniture: bool | None = field(default=None, compare=False, repr=False)  # is_furniture, once per line
 
     def cut(self, i: int, j: int | None = None) -> str:
         """The printed form of flat[i:j]."""
         return self.printed[i:j]
 
 
+# what rules read of a line: everything but whitespace (as `compact` drops it) and markdown's `*`
+_READ_RUN = regex.compile(r"[^\s*]+")
+_UNREAD = regex.compile(r"[\s*]+")
+
+
 def text_lines(doc: Document) -> list[TextLine]:
-    view = doc.work["view"]
+    view, raw = doc.work["view"], doc.raw
     out = []
     cfg = config.load("elements")
     title_ends = tuple(cfg["title_ends"])
-    debris = regex.compile("|".join(config.load("sections")["furniture"]["debris_pipe"]))
+    debris_line = rx.compiled(cfg["debris_line"])
+    debris = rx.compiled("|".join(config.load("sections")["furniture"]["debris_pipe"]))
     for i, ln in enumerate(doc.work["lines"]):
-        if rx.match(cfg["debris_line"], view[ln.start:ln.end]):
+        if ln.start == ln.end:
+            continue  # (an empty line gives no TextLine either way)
+        if debris_line.match(view[ln.start:ln.end]):  # (a slice: `^` never matches at pos > 0)
             continue
         pieces = [(ln.start, ln.end)] if doc.genre == "newspaper" else _pieces(view, ln.start, ln.end, title_ends)
         for start, end in pieces:
-            cut = debris.match(view[start:end])  # a scan's `|` before a line's text
+            text = view[start:end]
+            cut = debris.match(text)  # a scan's `|` before a line's text
             if cut and start + cut.end() < end:
                 start += cut.end()
-            text = view[start:end]
-            offsets = [o for o in compact(view, start, end).offsets if view[o] != "*"]
-            if offsets:
-                out.append(TextLine(i, start, end, text.strip(), "".join(view[o] for o in offsets),
-                                    "".join(doc.raw[o] for o in offsets), len(text) - len(text.lstrip())))
+                text = view[start:end]
+            flat = _UNREAD.sub("", text)
+            if flat:
+                out.append(TextLine(i, start, end, text.strip(), flat, _printed(view, raw, start, end, flat),
+                                    len(text) - len(text.lstrip())))
     return out
+
+
+def _printed(view: str, raw: str, start: int, end: int, flat: str) -> str:
+    """The raw characters of `flat` (the view folds width and script, one character for one)."""
+    if raw[start:end] == view[start:end]:
+        return flat
+    return "".join(raw[m.start():m.end()] for m in _READ_RUN.finditer(view, start, end))
 
 
 def _pieces(view: str, start: int, end: int, title_ends: tuple[str, ...]) -> list[tuple[int, int]]:
@@ -89,8 +109,42 @@ def _pieces(view: str, start: int, end: int, title_ends: tuple[str, ...]) -> lis
     return [(a, b) for a, b in zip(bounds, bounds[1:])]
 
 
+FULL_DATE = regex.compile(r"\d{4}-\d{2}-\d{2}")
+# the longest `date` match of dates.py without spaces: `二〇二三年十二月二十八日` (an `iso` one is shorter)
+_FULL_DATE_MAX = 13
+
+
+def _may_be_full_date(flat: str) -> bool:
+    """False when dates.parse(flat) cannot be a YYYY-MM-DD: only a `date` or `iso` mention starting the
+    line and followed by nothing but 日 gives one, and `flat` has no spaces to lengthen it."""
+    s = flat.strip()
+    return len(s.rstrip(" 日")) <= _FULL_DATE_MAX and ("年" in s or "-" in s or "." in s or "/" in s)
+
+
 def _any(patterns: list[str], text: str) -> bool:
-    return any(rx.search(p, text) for p in patterns)
+    return any_of(tuple(patterns)).search(text) is not None
+
+
+# flags, conditionals and back-references read differently inside a bigger pattern
+_NOT_COMBINABLE = regex.compile(r"\(\?(?![:=!<]|P<)|\\\d")
+
+
+@functools.lru_cache(maxsize=64)
+def any_of(patterns: tuple[str, ...]) -> regex.Pattern:
+    """One pattern that matches where any of `patterns` does: one search per line, not one per pattern."""
+    if any(_NOT_COMBINABLE.search(p) for p in patterns):
+        return _Any(patterns)
+    return regex.compile("|".join(f"(?:{p})" for p in patterns))
+
+
+class _Any:
+    """The fallback of `any_of`: the patterns one by one."""
+
+    def __init__(self, patterns: tuple[str, ...]):
+        self.patterns = [regex.compile(p) for p in patterns]
+
+    def search(self, text: str):
+        return next((m for m in (p.search(text) for p in self.patterns) if m), None)
 
 
 def split_outer(line: str) -> list[str]:
@@ -127,7 +181,9 @@ class Reader:
 
     # --- layout -------------------------------------------------------------------
     def is_furniture(self, ln: TextLine) -> bool:
-        return _any(self.cfg["furniture"], ln.text) or _any(self.cfg["furniture"], ln.flat)
+        if ln.furniture is None:
+            ln.furniture = _any(self.cfg["furniture"], ln.text) or _any(self.cfg["furniture"], ln.flat)
+        return ln.furniture
 
     def is_body(self, ln: TextLine) -> bool:
         """Running text: sentences, not a heading or a name."""
@@ -140,8 +196,8 @@ class Reader:
     def _metadata(self) -> dict[str, tuple[str, TextLine]]:
         found = {}
         for ln in self.lines[:25]:
-            m = rx.match(r"^[-•·\s]*(?P<label>[^:：]{1,12}?)\s*[:：]\s*(?P<value>\S.*)$",
-                            self.view[ln.start:ln.end])
+            line = self.view[ln.start:ln.end]
+            m = (":" in line or "：" in line) and META_LINE.match(line)
             if not m:
                 continue
             label = rx.sub(r"\s", "", m["label"])
@@ -285,10 +341,10 @@ class Reader:
         """Lines that are nothing but a date, after the head (the 成文日期 candidates)."""
         out = []
         for ln in self.lines[self.head_end if after is None else after:]:
-            if "印发" in ln.flat or self.is_furniture(ln):
+            if "印发" in ln.flat or not _may_be_full_date(ln.flat) or self.is_furniture(ln):
                 continue
             norm = dates.parse(ln.flat)
-            if norm and rx.fullmatch(r"\d{4}-\d{2}-\d{2}", norm):
+            if norm and FULL_DATE.fullmatch(norm):
                 out.append((ln, norm))
         return out
 
@@ -389,9 +445,10 @@ class Reader:
     # --- 版记 and 附件说明 ------------------------------------------------------------
     def labelled(self, key: str) -> list[tuple[TextLine, str]]:
         labels = "|".join(self.cfg["labels"][key])
+        label = rx.compiled(rf"^(?:{labels})\s*[:：]\s*(?P<rest>.*)$")
         out = []
         for ln in self.lines:
-            m = rx.match(rf"^(?:{labels})\s*[:：]\s*(?P<rest>.*)$", ln.flat)
+            m = label.match(ln.flat)
             if m:
                 out.append((ln, ln.cut(m.start("rest"))))
         return out
@@ -433,7 +490,7 @@ class Reader:
     def printed_by(self) -> tuple[str, str] | None:
         """The 印发 line: `温州市龙湾区人民政府办公室 2006年2月16日印发` -> (office, date)."""
         for ln in reversed(self.lines):
-            m = rx.match(r"^(?P<org>.+?)\s*(?P<date>\S+年\s*\S+月\s*\S+日)\s*印发\s*$", ln.text)
+            m = "印发" in ln.text and PRINTED_BY_LINE.match(ln.text)
             if m:
                 return compact(m["org"]).text, dates.parse(m["date"]) or ""
         return None
