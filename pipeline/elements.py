@@ -36,16 +36,25 @@ def norm_doc_number(m: regex.Match) -> str:
     return f"{m['code']}〔{m['y']}〕{m['n']}号"
 
 
-@dataclass
+@dataclass(eq=False, slots=True)  # a line is itself: `lines.index` by identity (no two share a span)
 class TextLine:
     index: int
     start: int
     end: int
     text: str   # the folded view of the line, stripped
     flat: str   # the view without spaces and markdown emphasis: what rules read
-    printed: str  # the raw characters of `flat`, one for one: what values are cut from
     indent: int
+    # `printed`, the raw characters of `flat` one for one (what values are cut from), is read off
+    # `source` (view, raw) when first asked for: few lines ever give a value
+    source: tuple[str, str] | None = field(default=None, compare=False, repr=False)
+    known_printed: str | None = field(default=None, compare=False, repr=False)
     furniture: bool | None = field(default=None, compare=False, repr=False)  # is_furniture, once per line
+
+    @property
+    def printed(self) -> str:
+        if self.known_printed is None:
+            self.known_printed = _printed(*self.source, self.start, self.end, self.flat)
+        return self.known_printed
 
     def cut(self, i: int, j: int | None = None) -> str:
         """The printed form of flat[i:j]."""
@@ -59,32 +68,36 @@ _UNREAD = regex.compile(r"[\s*]+")
 
 def text_lines(doc: Document) -> list[TextLine]:
     view, raw = doc.work["view"], doc.raw
+    source = (view, raw)
     out = []
     cfg = config.load("elements")
     title_ends = tuple(cfg["title_ends"])
     debris_line = rx.compiled(cfg["debris_line"])
     debris = rx.compiled("|".join(config.load("sections")["furniture"]["debris_pipe"]))
+    whole = doc.genre == "newspaper"
     for i, ln in enumerate(doc.work["lines"]):
-        if ln.start == ln.end:
+        start, end = ln.start, ln.end
+        if start == end:
             continue  # (an empty line gives no TextLine either way)
-        if debris_line.match(view[ln.start:ln.end]):  # (a slice: `^` never matches at pos > 0)
+        line = view[start:end]
+        if debris_line.match(line):
             continue
-        pieces = [(ln.start, ln.end)] if doc.genre == "newspaper" else _pieces(view, ln.start, ln.end, title_ends)
+        pieces = [(start, end)] if whole else _pieces(view, start, end, title_ends)
         for start, end in pieces:
-            text = view[start:end]
+            text = line if len(pieces) == 1 else view[start:end]
             cut = debris.match(text)  # a scan's `|` before a line's text
             if cut and start + cut.end() < end:
                 start += cut.end()
                 text = view[start:end]
             flat = _UNREAD.sub("", text)
             if flat:
-                out.append(TextLine(i, start, end, text.strip(), flat, _printed(view, raw, start, end, flat),
-                                    len(text) - len(text.lstrip())))
+                out.append(TextLine(i, start, end, text.strip(), flat, len(text) - len(text.lstrip()), source))
     return out
 
 
 def _printed(view: str, raw: str, start: int, end: int, flat: str) -> str:
-    """The raw characters of `flat` (the view folds width and script, one character for one)."""
+    """The raw characters of view[start:end] that `flat` keeps (the view folds width and script, one
+    character for one)."""
     if raw[start:end] == view[start:end]:
         return flat
     return "".join(raw[m.start():m.end()] for m in _READ_RUN.finditer(view, start, end))
@@ -169,6 +182,7 @@ class Reader:
         self.doc = doc
         self.cfg = config.load("elements")
         self.lines = text_lines(doc)
+        self.full_width: int | None = None  # of the lines: see _full_width
         self.view = doc.work["view"]
         self.genre = doc.genre
         self.meta = self._metadata()
@@ -224,7 +238,8 @@ class Reader:
         return None
 
     def _joined(self, a: TextLine, b: TextLine) -> TextLine:
-        joined = TextLine(b.index, a.start, b.end, a.text + b.text, a.flat + b.flat, a.printed + b.printed, a.indent)
+        joined = TextLine(b.index, a.start, b.end, a.text + b.text, a.flat + b.flat, a.indent,
+                          known_printed=a.printed + b.printed)
         k = self.lines.index(a)
         self.lines[k:k + 2] = [joined]
         return joined
@@ -473,11 +488,17 @@ class Reader:
 
     def _continues(self, prev: TextLine, ln: TextLine) -> bool:
         """A PDF hard wrap: the previous item filled its line and this is a short tail."""
-        widths = sorted(len(x.flat) for x in self.lines)
-        full = widths[int(len(widths) * 0.9)] if widths else 0
+        full = self._full_width()
         return len(prev.flat) >= 0.8 * full and len(ln.flat) <= 12 and not self.is_signer(ln) or \
             (len(ln.flat) <= 6 and not rx.search(r"(局|委|办|部|厅|府|会|室|处|中心)$", ln.flat)
              and len(prev.flat) >= 20)
+
+    def _full_width(self) -> int:
+        """The width of a full line (read once the lines are final: after `__init__`)."""
+        if self.full_width is None:
+            widths = sorted(len(x.flat) for x in self.lines)
+            self.full_width = widths[int(len(widths) * 0.9)] if widths else 0
+        return self.full_width
 
     def cc(self) -> list[str]:
         found = self.labelled("cc")
