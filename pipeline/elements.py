@@ -14,7 +14,8 @@ content is about; the loser raises `date_inconsistent`.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+import functools
+from dataclasses import dataclass, field
 
 import regex
 
@@ -26,6 +27,8 @@ from .registry import register
 DOC_NUMBER_RE = regex.compile(
     r"(?P<code>\p{Han}{1,10})\s*[〔\[［【(（]\s*(?P<y>\d{4})\s*[〕\]］】)）]\s*(?P<n>\d{1,5})\s*号")
 SENTENCE_PUNCT = regex.compile(r"[。；;，,]")
+META_LINE = regex.compile(r"^[-•·\s]*(?P<label>[^:：]{1,12}?)\s*[:：]\s*(?P<value>\S.*)$")
+PRINTED_BY_LINE = regex.compile(r"^(?P<org>.+?)\s*(?P<date>\S+年\s*\S+月\s*\S+日)\s*印发\s*$")
 
 
 def norm_doc_number(m: regex.Match) -> str:
@@ -33,48 +36,85 @@ def norm_doc_number(m: regex.Match) -> str:
     return f"{m['code']}〔{m['y']}〕{m['n']}号"
 
 
-@dataclass
+@dataclass(eq=False, slots=True)  # a line is itself: `lines.index` by identity (no two share a span)
 class TextLine:
     index: int
     start: int
     end: int
     text: str   # the folded view of the line, stripped
     flat: str   # the view without spaces and markdown emphasis: what rules read
-    printed: str  # the raw characters of `flat`, one for one: what values are cut from
     indent: int
+    # `printed`, the raw characters of `flat` one for one (what values are cut from), is read off
+    # `source` (view, raw) when first asked for: few lines ever give a value
+    source: tuple[str, str] | None = field(default=None, compare=False, repr=False)
+    known_printed: str | None = field(default=None, compare=False, repr=False)
+    furniture: bool | None = field(default=None, compare=False, repr=False)  # is_furniture, once per line
+
+    @property
+    def printed(self) -> str:
+        if self.known_printed is None:
+            self.known_printed = _printed(*self.source, self.start, self.end, self.flat)
+        return self.known_printed
 
     def cut(self, i: int, j: int | None = None) -> str:
         """The printed form of flat[i:j]."""
         return self.printed[i:j]
 
 
+# what rules read of a line: everything but whitespace (as `compact` drops it) and markdown's `*`
+_READ_RUN = regex.compile(r"[^\s*]+")
+_UNREAD = regex.compile(r"[\s*]+")
+# regex's `\s` is Python's str.isspace() but for the separators \x1c-\x1f (a test checks it): where a
+# document has none of them, str.split() drops what `_UNREAD` drops, three times faster
+_SEPARATORS = regex.compile("[\x1c-\x1f]")
+
+
 def text_lines(doc: Document) -> list[TextLine]:
-    view = doc.work["view"]
+    view, raw = doc.work["view"], doc.raw
+    source = (view, raw)
+    split_spaces = not _SEPARATORS.search(view)
     out = []
     cfg = config.load("elements")
     title_ends = tuple(cfg["title_ends"])
-    debris = regex.compile("|".join(config.load("sections")["furniture"]["debris_pipe"]))
+    debris_line = rx.compiled(cfg["debris_line"])
+    debris = rx.compiled("|".join(config.load("sections")["furniture"]["debris_pipe"]))
+    whole = doc.genre == "newspaper"
     for i, ln in enumerate(doc.work["lines"]):
-        if rx.match(cfg["debris_line"], view[ln.start:ln.end]):
+        start, end = ln.start, ln.end
+        if start == end:
+            continue  # (an empty line gives no TextLine either way)
+        line = view[start:end]
+        if debris_line.match(line):
             continue
-        pieces = [(ln.start, ln.end)] if doc.genre == "newspaper" else _pieces(view, ln.start, ln.end, title_ends)
+        pieces = [(start, end)] if whole or end - start < _LONG_LINE else _pieces(view, start, end, title_ends)
         for start, end in pieces:
-            cut = debris.match(view[start:end])  # a scan's `|` before a line's text
+            text = line if len(pieces) == 1 else view[start:end]
+            cut = debris.match(text)  # a scan's `|` before a line's text
             if cut and start + cut.end() < end:
                 start += cut.end()
-            text = view[start:end]
-            offsets = [o for o in compact(view, start, end).offsets if view[o] != "*"]
-            if offsets:
-                out.append(TextLine(i, start, end, text.strip(), "".join(view[o] for o in offsets),
-                                    "".join(doc.raw[o] for o in offsets), len(text) - len(text.lstrip())))
+                text = view[start:end]
+            flat = "".join(text.split()).replace("*", "") if split_spaces else _UNREAD.sub("", text)
+            if flat:
+                out.append(TextLine(i, start, end, text.strip(), flat, len(text) - len(text.lstrip()), source))
     return out
+
+
+def _printed(view: str, raw: str, start: int, end: int, flat: str) -> str:
+    """The raw characters of view[start:end] that `flat` keeps (the view folds width and script, one
+    character for one)."""
+    if raw[start:end] == view[start:end]:
+        return flat
+    return "".join(raw[m.start():m.end()] for m in _READ_RUN.finditer(view, start, end))
+
+
+_LONG_LINE = 200
 
 
 def _pieces(view: str, start: int, end: int, title_ends: tuple[str, ...]) -> list[tuple[int, int]]:
     """A whole notice flattened onto one line (web copies) is read as the lines it lost:
     a long line is cut at a space after a sentence, a colon or a title, or before a
     heading or a date."""
-    if end - start < 200:
+    if end - start < _LONG_LINE:
         return [(start, end)]
     line = view[start:end]
     cuts = []
@@ -89,8 +129,42 @@ def _pieces(view: str, start: int, end: int, title_ends: tuple[str, ...]) -> lis
     return [(a, b) for a, b in zip(bounds, bounds[1:])]
 
 
+FULL_DATE = regex.compile(r"\d{4}-\d{2}-\d{2}")
+# the longest `date` match of dates.py without spaces: `二〇二三年十二月二十八日` (an `iso` one is shorter)
+_FULL_DATE_MAX = 13
+
+
+def _may_be_full_date(flat: str) -> bool:
+    """False when dates.parse(flat) cannot be a YYYY-MM-DD: only a `date` or `iso` mention starting the
+    line and followed by nothing but 日 gives one, and `flat` has no spaces to lengthen it."""
+    s = flat.strip()
+    return len(s.rstrip(" 日")) <= _FULL_DATE_MAX and ("年" in s or "-" in s or "." in s or "/" in s)
+
+
 def _any(patterns: list[str], text: str) -> bool:
-    return any(rx.search(p, text) for p in patterns)
+    return any_of(tuple(patterns)).search(text) is not None
+
+
+# flags, conditionals and back-references read differently inside a bigger pattern
+_NOT_COMBINABLE = regex.compile(r"\(\?(?![:=!<]|P<)|\\\d")
+
+
+@functools.lru_cache(maxsize=64)
+def any_of(patterns: tuple[str, ...]) -> regex.Pattern:
+    """One pattern that matches where any of `patterns` does: one search per line, not one per pattern."""
+    if any(_NOT_COMBINABLE.search(p) for p in patterns):
+        return _Any(patterns)
+    return regex.compile("|".join(f"(?:{p})" for p in patterns))
+
+
+class _Any:
+    """The fallback of `any_of`: the patterns one by one."""
+
+    def __init__(self, patterns: tuple[str, ...]):
+        self.patterns = [regex.compile(p) for p in patterns]
+
+    def search(self, text: str):
+        return next((m for m in (p.search(text) for p in self.patterns) if m), None)
 
 
 def split_outer(line: str) -> list[str]:
@@ -115,6 +189,7 @@ class Reader:
         self.doc = doc
         self.cfg = config.load("elements")
         self.lines = text_lines(doc)
+        self.full_width: int | None = None  # of the lines: see _full_width
         self.view = doc.work["view"]
         self.genre = doc.genre
         self.meta = self._metadata()
@@ -127,7 +202,9 @@ class Reader:
 
     # --- layout -------------------------------------------------------------------
     def is_furniture(self, ln: TextLine) -> bool:
-        return _any(self.cfg["furniture"], ln.text) or _any(self.cfg["furniture"], ln.flat)
+        if ln.furniture is None:
+            ln.furniture = _any(self.cfg["furniture"], ln.text) or _any(self.cfg["furniture"], ln.flat)
+        return ln.furniture
 
     def is_body(self, ln: TextLine) -> bool:
         """Running text: sentences, not a heading or a name."""
@@ -140,8 +217,8 @@ class Reader:
     def _metadata(self) -> dict[str, tuple[str, TextLine]]:
         found = {}
         for ln in self.lines[:25]:
-            m = rx.match(r"^[-•·\s]*(?P<label>[^:：]{1,12}?)\s*[:：]\s*(?P<value>\S.*)$",
-                            self.view[ln.start:ln.end])
+            line = self.view[ln.start:ln.end]
+            m = (":" in line or "：" in line) and META_LINE.match(line)
             if not m:
                 continue
             label = rx.sub(r"\s", "", m["label"])
@@ -168,7 +245,8 @@ class Reader:
         return None
 
     def _joined(self, a: TextLine, b: TextLine) -> TextLine:
-        joined = TextLine(b.index, a.start, b.end, a.text + b.text, a.flat + b.flat, a.printed + b.printed, a.indent)
+        joined = TextLine(b.index, a.start, b.end, a.text + b.text, a.flat + b.flat, a.indent,
+                          known_printed=a.printed + b.printed)
         k = self.lines.index(a)
         self.lines[k:k + 2] = [joined]
         return joined
@@ -285,10 +363,10 @@ class Reader:
         """Lines that are nothing but a date, after the head (the 成文日期 candidates)."""
         out = []
         for ln in self.lines[self.head_end if after is None else after:]:
-            if "印发" in ln.flat or self.is_furniture(ln):
+            if "印发" in ln.flat or not _may_be_full_date(ln.flat) or self.is_furniture(ln):
                 continue
             norm = dates.parse(ln.flat)
-            if norm and rx.fullmatch(r"\d{4}-\d{2}-\d{2}", norm):
+            if norm and FULL_DATE.fullmatch(norm):
                 out.append((ln, norm))
         return out
 
@@ -389,9 +467,10 @@ class Reader:
     # --- 版记 and 附件说明 ------------------------------------------------------------
     def labelled(self, key: str) -> list[tuple[TextLine, str]]:
         labels = "|".join(self.cfg["labels"][key])
+        label = rx.compiled(rf"^(?:{labels})\s*[:：]\s*(?P<rest>.*)$")
         out = []
         for ln in self.lines:
-            m = rx.match(rf"^(?:{labels})\s*[:：]\s*(?P<rest>.*)$", ln.flat)
+            m = (":" in ln.flat or "：" in ln.flat) and label.match(ln.flat)
             if m:
                 out.append((ln, ln.cut(m.start("rest"))))
         return out
@@ -416,11 +495,17 @@ class Reader:
 
     def _continues(self, prev: TextLine, ln: TextLine) -> bool:
         """A PDF hard wrap: the previous item filled its line and this is a short tail."""
-        widths = sorted(len(x.flat) for x in self.lines)
-        full = widths[int(len(widths) * 0.9)] if widths else 0
+        full = self._full_width()
         return len(prev.flat) >= 0.8 * full and len(ln.flat) <= 12 and not self.is_signer(ln) or \
             (len(ln.flat) <= 6 and not rx.search(r"(局|委|办|部|厅|府|会|室|处|中心)$", ln.flat)
              and len(prev.flat) >= 20)
+
+    def _full_width(self) -> int:
+        """The width of a full line (read once the lines are final: after `__init__`)."""
+        if self.full_width is None:
+            widths = sorted(len(x.flat) for x in self.lines)
+            self.full_width = widths[int(len(widths) * 0.9)] if widths else 0
+        return self.full_width
 
     def cc(self) -> list[str]:
         found = self.labelled("cc")
@@ -433,7 +518,7 @@ class Reader:
     def printed_by(self) -> tuple[str, str] | None:
         """The 印发 line: `温州市龙湾区人民政府办公室 2006年2月16日印发` -> (office, date)."""
         for ln in reversed(self.lines):
-            m = rx.match(r"^(?P<org>.+?)\s*(?P<date>\S+年\s*\S+月\s*\S+日)\s*印发\s*$", ln.text)
+            m = "印发" in ln.text and PRINTED_BY_LINE.match(ln.text)
             if m:
                 return compact(m["org"]).text, dates.parse(m["date"]) or ""
         return None
