@@ -10,6 +10,10 @@ only when the text gives it a score or rank the table does not.
 """
 from __future__ import annotations
 
+import bisect
+import functools
+import operator
+import re
 from dataclasses import dataclass
 
 import cn2an
@@ -19,7 +23,7 @@ from . import config, rx
 from .model import Document, Record
 from .normalise import SENTENCE_END, Line, clean, compact
 from .registry import register
-from .tables import is_subheading, section_lines
+from .tables import clean_cached, is_subheading, section_lines
 
 PLACE = regex.compile(r"(?:倒数第(?P<last>[一二三四五六七八九十百两\d]+)名?|第(?P<n>[一二三四五六七八九十百两\d]+)名)\s*[:：]\s*")
 HEADING = regex.compile(r"^(?P<label>[^:：，,。；;]{1,40})[:：]\s*(?P<rest>.*)$")
@@ -30,13 +34,121 @@ ITEM_SPLIT = regex.compile(r"[、，,；;]|(?<=[^、，,；;\s]{2})(?:和|及|�
 def splits_at(text: str, m) -> bool:
     """和/及/与 joins two units only after a complete unit name (`梅州海事局和市侨联`,
     not `区住房和城乡建设局`)."""
-    return m.group() not in ("和", "及", "与") or text[:m.start()].endswith(tuple(cfg()["unit_suffixes"]))
+    return m.group() not in ("和", "及", "与") or text.endswith(unit_suffixes(), 0, m.start())
 SCORED = regex.compile(r"(?P<unit>[^、，,。:：;；\s]{2,40}?)(?P<score>\d+(?:\.\d+)?)分")
 CLAUSE = regex.compile(r"[^，,。；;！!？?]+")
 
 
+DIGIT_FEN = regex.compile(r"\d分")
+CLAUSE_MARK = regex.compile(r"[，,。；;:：!?！？]")
+LEADING_SYMBOLS = regex.compile(r"^[^\p{Han}A-Za-z0-9(（]+")
+LEADING_NUMBER = regex.compile(r"^\s*(?:[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十]+[)）])\s*")
+BRACKETED = regex.compile(r"[(（][^)）]*[)）]")
+SENTENCE = regex.compile(r"[^。！？!?]+")
+LIST_STOP = regex.compile(r"[。；;]|$")
+LINE_START = operator.attrgetter("start")
+ESCAPED_SYMBOL = regex.compile(r"\\[^A-Za-z0-9]")  # an escaped character: a literal for both engines
+QUANTIFIER = regex.compile(r"\{\d*,?\d*\}")
+
+
 def cfg() -> dict:
     return config.load("tables")["rankings"]
+
+
+@functools.cache
+def unit_suffixes() -> tuple[str, ...]:
+    return tuple(cfg()["unit_suffixes"])
+
+
+@functools.cache
+def patterns() -> dict:
+    """The patterns of configs/tables.toml [rankings], compiled once (configs load once per process)."""
+    c = cfg()
+    actions = "|".join(map(regex.escape, c["actions"]))
+    out = {key: regex.compile(c[key]) for key in ("graded_list", "placed_list", "prose_verdict", "own_rank",
+                                                  "sentence_verdict", "predicate", "not_unit", "verdict_lead",
+                                                  "consequence")}
+    out["action"] = regex.compile(rf"被(?:[^，,。；;]{{0,6}}?(?:亮出|给予|予以|亮|挂))?[“\"]?({actions})[”\"]?$")
+    out["words"] = {key: required_words(c[key]) for key in ("graded_list", "placed_list")}
+    return out
+
+
+def required_words(pattern: str) -> list[tuple[str, ...]] | None:
+    """What every match of `pattern` holds, read off its parse: factors, each a tuple of words
+    one of which the match contains.  A text lacking every word of a factor cannot match, and
+    is not scanned (scanning long prose for a pattern that opens on a lazy class is slow).
+    None when the parse cannot tell: ignore-case, or syntax `re` reads otherwise than `regex`
+    (POSIX classes `[[:digit:]]`, fuzzy `{e<=1}`) or not at all (`\\p{Han}`)."""
+    plain = ESCAPED_SYMBOL.sub("", pattern)
+    if "[:" in plain or "{" in QUANTIFIER.sub("", plain):
+        return None
+    try:
+        parsed = re._parser.parse(pattern)
+    except Exception:
+        return None
+    if parsed.state.flags & re.IGNORECASE:
+        return None
+    factors: list[tuple[str, ...]] = []
+    collect_words(list(parsed), factors)
+    return factors
+
+
+def collect_words(items: list, factors: list[tuple[str, ...]]) -> None:
+    """The factors of a sequence of parsed items; items that may match nothing add none."""
+    c = re._constants
+    run = ""  # consecutive literal characters: one required word
+    for op, arg in items:
+        if op is c.LITERAL:
+            run += chr(arg)
+            continue
+        if run:
+            factors.append((run,))
+            run = ""
+        if op is c.SUBPATTERN and not arg[1] & re.IGNORECASE:
+            collect_words(list(arg[3]), factors)
+        elif op is c.BRANCH:
+            words = ["".join(chr(a) for o, a in alt) if all(o is c.LITERAL for o, a in alt) else "" for alt in arg[1]]
+            if all(words):
+                factors.append(tuple(words))
+        elif op is c.IN and all(o is c.LITERAL for o, a in arg):
+            factors.append(tuple(chr(a) for o, a in arg))
+        elif op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT) and arg[0] >= 1:
+            collect_words(list(arg[2]), factors)
+    if run:
+        factors.append((run,))
+
+
+def may_match(key: str, text: str) -> bool:
+    words = patterns()["words"][key]
+    return words is None or all(any(w in text for w in factor) for factor in words)
+
+
+class UnitNames:
+    """Names kept, and whether a name is one of them by same_unit, by look-ups instead of
+    a scan: equal names, or one ending the other when both have three characters or more."""
+
+    def __init__(self, names=()):
+        self.names: set[str] = set(names)
+        self.long = {n for n in self.names if len(n) >= 3}  # names of three characters or more
+        self.backwards = sorted(n[::-1] for n in self.long)  # those spelt backwards: endings become prefixes
+
+    def add(self, name: str) -> None:
+        if name not in self.names:
+            self.names.add(name)
+            if len(name) >= 3:
+                self.long.add(name)
+                bisect.insort(self.backwards, name[::-1])
+
+    def __contains__(self, name: str) -> bool:  # any(same_unit(name, u) for u in names)
+        if name in self.names:
+            return True
+        if len(name) < 3:
+            return False
+        if any(name[i:] in self.long for i in range(1, len(name) - 2)):
+            return True  # it ends with a name kept
+        backwards = name[::-1]
+        at = bisect.bisect_left(self.backwards, backwards)
+        return at < len(self.backwards) and self.backwards[at].startswith(backwards)  # a name kept ends with it
 
 
 def grades() -> list[str]:
@@ -55,9 +167,10 @@ def span(raw: str, a: int, b: int) -> Span:
         a += 1
     while b > a and raw[b - 1].isspace():
         b -= 1
-    return Span(clean(raw[a:b]), a, b)
+    return Span(clean_cached(raw[a:b]), a, b)
 
 
+@functools.lru_cache(maxsize=4096)
 def to_int(numeral: str) -> int | None:
     try:
         return int(cn2an.cn2an(numeral, "smart"))
@@ -89,8 +202,8 @@ def is_ranking_intro(text: str) -> bool:
 
 
 def unit_like(text: str) -> bool:
-    return 2 <= len(text) <= 40 and not rx.search(r"[，,。；;:：!?！？]", text) \
-        and not rx.search(cfg()["not_unit"], text)
+    return 2 <= len(text) <= 40 and not CLAUSE_MARK.search(text) \
+        and not patterns()["not_unit"].search(text)
 
 
 def split_items(raw: str, view: str, a: int, b: int) -> list[Span]:
@@ -135,10 +248,13 @@ class Collector:
     def __init__(self, doc: Document, section_id: str, title: str | None):
         self.doc, self.sid, self.title = doc, section_id, title
         self.records: list[Record] = []
+        raw, self.text_end = doc.raw, len(doc.raw)  # where the text ends, trailing white space left out
+        while self.text_end and raw[self.text_end - 1].isspace():
+            self.text_end -= 1
 
     def cut_at(self, end: int) -> bool:
         """Does the text break off right here (no line break or full stop after it)?"""
-        return not self.doc.raw[end:].strip()
+        return end >= self.text_end
 
     def add(self, s: Span, group, rank=None, score=None, grade=None, prefix_of: str | None = None,
             spliced=False, named=True) -> None:
@@ -184,9 +300,9 @@ def bracketed_score(s: Span) -> tuple[Span, float | None]:
 
 def heading_core(text: str) -> str:
     """`一、优秀单位(排名不分先后)` -> `优秀单位`; `🏆 红榜（前三名）` -> `红榜`."""
-    text = rx.sub(r"^[^\p{Han}A-Za-z0-9(（]+", "", text)
-    text = rx.sub(r"^\s*(?:[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十]+[)）])\s*", "", text)
-    return rx.sub(r"[(（][^)）]*[)）]", "", text).strip()
+    text = LEADING_SYMBOLS.sub("", text)
+    text = LEADING_NUMBER.sub("", text)
+    return BRACKETED.sub("", text).strip()
 
 
 def stated_count(doc: Document, sid: str, group: str | None, heading: str, ln: Line) -> None:
@@ -303,11 +419,11 @@ def prose_paragraphs(doc: Document, left: list[tuple], col: Collector, speaker: 
     """Running text in runs of consecutive lines (PDF wraps and blank lines between the
     pieces of one sentence re-joined), each run with the group of its first line."""
     lines = doc.work["lines"]
-    index = {ln.start: i for i, ln in enumerate(lines)}
     runs: list[list[tuple]] = []
     last = None
     for ln, g in left:
-        i = index.get(ln.start)
+        i = bisect.bisect_left(lines, ln.start, key=LINE_START)  # the line starting there (starts increase)
+        i = i if i < len(lines) and lines[i].start == ln.start else None
         between = lines[last + 1:i] if last is not None and i is not None else None
         if runs and between is not None and all(not doc.raw[x.start:x.end].strip() for x in between):
             runs[-1].append((ln, g))
@@ -341,6 +457,7 @@ class Prose:
         self.c = compact(doc.work["view"], a, b)
         self.t = self.c.text
         self.clauses = list(CLAUSE.finditer(self.t))
+        self.subjects: dict[tuple[int, int], list[Span]] = {}  # subject(i, j), asked again by several readings
 
     def read(self) -> None:
         self.inline_scores()
@@ -354,16 +471,19 @@ class Prose:
 
     def sp(self, i: int, j: int) -> Span:
         s, e = self.c.span(i, j)
-        return Span(clean(self.raw[s:e]), s, e)
+        return Span(clean_cached(self.raw[s:e]), s, e)
 
     def items(self, i: int, j: int) -> list[Span]:
+        return [self.sp(x, y) for x, y in self.item_bounds(i, j)]
+
+    def item_bounds(self, i: int, j: int) -> list[tuple[int, int]]:
         out, pos = [], i
         for m in ITEM_SPLIT.finditer(self.t, i, j):
             if splits_at(self.t, m):
                 out.append((pos, m.start()))
                 pos = m.end()
         out.append((pos, j))
-        return [self.sp(x, y) for x, y in out if y > x]
+        return [(x, y) for x, y in out if y > x]
 
     def all_units(self, spans: list[Span]) -> bool:
         return bool(spans) and all(unit_like(strip_spliced(x.text, self.col.title))
@@ -371,16 +491,24 @@ class Prose:
 
     def subject(self, i: int, j: int) -> list[Span]:
         """The units a clause opens with, the last one cut where its description starts."""
-        found = self.items(i, j)
-        for k, x in enumerate(found):  # the list ends at the first name its description runs on from
-            cut = rx.search(cfg()["predicate"], x.text[2:])
+        if (i, j) not in self.subjects:
+            self.subjects[i, j] = self.read_subject(i, j)
+        return self.subjects[i, j]
+
+    def read_subject(self, i: int, j: int) -> list[Span]:
+        found = []
+        for x, y in self.item_bounds(i, j):
+            item = self.sp(x, y)
+            cut = patterns()["predicate"].search(item.text[2:])
+            if cut:  # the list ends at the first name its description runs on from
+                item = head(item, 2 + cut.start())
+            if not (len(item.text) >= 3 and item.text.endswith(unit_suffixes()) and not is_category(item.text)
+                    and unit_like(strip_spliced(item.text, self.col.title))):
+                return []  # every item must be a unit
+            found.append(item)
             if cut:
-                found = found[:k] + [head(x, 2 + cut.start())]
                 break
-        suffixes = tuple(cfg()["unit_suffixes"])
-        ok = all(len(x.text) >= 3 and x.text.endswith(suffixes) and not is_category(x.text)
-                 and unit_like(strip_spliced(x.text, self.col.title)) for x in found)
-        return found if found and ok else []
+        return found
 
     @staticmethod
     def scored_items(found: list[Span]) -> tuple[list[Span], list[float | None]]:
@@ -397,6 +525,8 @@ class Prose:
     def inline_scores(self) -> None:
         """`A88.31分、B88.01分…`: ranks only after an intro that says it is a ranking."""
         t, runs, run = self.t, [], []
+        if not DIGIT_FEN.search(t):
+            return  # every score ends so
         for m in SCORED.finditer(t):
             if run and t[run[-1].end():m.start()] != "、":
                 runs.append(run)
@@ -415,8 +545,10 @@ class Prose:
     def listed(self) -> None:
         """Graded lists `评定为优秀等次的有：A、B；` and placed lists `前三名依次为：A、B、C。`."""
         for key in ("graded_list", "placed_list"):
-            for m in rx.finditer(cfg()[key], self.t):
-                stop = regex.compile(r"[。；;]|$").search(self.t, m.end()).start()
+            if not may_match(key, self.t):
+                continue
+            for m in patterns()[key].finditer(self.t):
+                stop = LIST_STOP.search(self.t, m.end()).start()
                 found = self.subject(m.end(), stop) or self.items(m.end(), stop)  # A、B考核等次为优秀
                 if not self.all_units(found):
                     continue
@@ -430,7 +562,7 @@ class Prose:
     def own_place(self) -> None:
         """A speaker's own place: `我镇排名第14位`."""
         if self.speaker:
-            for m in rx.finditer(cfg()["own_rank"], self.t):
+            for m in patterns()["own_rank"].finditer(self.t):
                 self.col.add(speaker_span(self.raw, self.speaker, *self.c.span(m.start(), m.end())), self.group,
                              rank=to_int(m.group(1)), named=False)
 
@@ -438,7 +570,7 @@ class Prose:
         """Places stated after a list of units (`A、B位列前三名`, `A以93.6分排名第一`) or
         before it (`排名后三位的A、B`), with what follows from them (`，被通报约谈`)."""
         t, clauses = self.t, self.clauses
-        verdict_re = regex.compile(cfg()["prose_verdict"])
+        verdict_re = patterns()["prose_verdict"]
         for ci, cl in enumerate(clauses):
             m = verdict_re.search(t, cl.start(), cl.end())
             if not m or any(w in t[cl.start():m.end()] for w in cfg()["goal_words"]):
@@ -475,7 +607,7 @@ class Prose:
         pre = self.t[start:verdict_at]
         at = pre.find("在")
         end = start + at if at > 0 and pre.endswith("中") else verdict_at
-        tail = rx.search(cfg()["verdict_lead"], self.t[start:end])
+        tail = patterns()["verdict_lead"].search(self.t[start:end])
         return start + tail.start() if tail else end
 
     def consequence(self, ci: int) -> str | None:
@@ -483,15 +615,14 @@ class Prose:
         if ci + 1 >= len(self.clauses):
             return None
         nxt = self.clauses[ci + 1]
-        g = rx.search(cfg()["consequence"], self.t[nxt.start():nxt.end()])
+        g = patterns()["consequence"].search(self.t[nxt.start():nxt.end()])
         if g and not self.subject(nxt.start(), nxt.start() + g.start()):
             return g.group(1)
         return None
 
     def actions(self) -> None:
         """`纺织街道被约谈`: units given an action."""
-        actions = "|".join(map(regex.escape, cfg()["actions"]))
-        pattern = regex.compile(rf"被(?:[^，,。；;]{{0,6}}?(?:亮出|给予|予以|亮|挂))?[“\"]?({actions})[”\"]?$")
+        pattern = patterns()["action"]
         for cl in self.clauses:
             m = pattern.search(self.t[cl.start():cl.end()])
             found = self.subject(cl.start(), cl.start() + m.start()) if m else []
@@ -502,18 +633,25 @@ class Prose:
         """A verdict closing a sentence about what the units did (`A、B台账规范，…，予以通报表扬`);
         a verdict sentence without a subject (`决定予以通报批评`) is about the units of the
         sentences just before it (`经查，A、B两家单位…`)."""
-        recent: tuple[int, list[Span]] | None = None
-        for k, sent in enumerate(rx.finditer(r"[^。！？!?]+", self.t)):
-            found = next((f for cl in CLAUSE.finditer(self.t, sent.start(), sent.end())
-                          if (f := self.subject(cl.start(), cl.end()))), [])
-            v = rx.search(cfg()["sentence_verdict"], sent.group())
-            if v and not found and recent and k - recent[0] <= 3:
-                found = recent[1]
-            if v and found:
+        sentences = list(SENTENCE.finditer(self.t))
+        verdict_re = patterns()["sentence_verdict"]
+        settled = -1  # the last sentence whose units a verdict took: no verdict reaches back past it
+        for k, sent in enumerate(sentences):
+            v = verdict_re.search(sent.group())
+            if not v:
+                continue
+            found = self.sentence_subject(sent)
+            if not found:  # the units of the nearest sentence before that has any, up to three back
+                found = next((f for b in range(k - 1, max(settled, k - 4), -1)
+                              if (f := self.sentence_subject(sentences[b]))), [])
+            if found:
                 self.col.items(found, None, grade=v.group(1), spliced=True)
-                recent = None
-            elif found:
-                recent = (k, found)
+                settled = k
+
+    def sentence_subject(self, sent) -> list[Span]:
+        """The units of the first clause of a sentence that opens with any."""
+        return next((f for cl in CLAUSE.finditer(self.t, sent.start(), sent.end())
+                     if (f := self.subject(cl.start(), cl.end()))), [])
 
 
 def places_in(verdict: str) -> list[int | None]:
@@ -551,8 +689,9 @@ def make_rankings():
     def rankings(doc: Document) -> Document:
         kinds = set(cfg()["sections"])
         with_rows = {r.table for r in doc.records}
-        table_units = {r.unit for r in doc.records}
-        seen: set[str] = set()
+        from_tables = len(doc.records)  # the records before this stage's: the tables'
+        table_units: UnitNames | None = None  # their units, gathered when first needed
+        seen = UnitNames()
         base_group = None
         heading = None  # a title section that heads the list in the next section (二、达标单位（5个）)
         carried = None  # an intro ending one section whose list is the next (现将…名单通报如下：)
@@ -575,10 +714,13 @@ def make_rankings():
             carried = still_open
             prose_paragraphs(doc, left, col, sec.speaker if sec.type == "pledge_speech" else None)
             for rec in col.records:
-                if any(same_unit(rec.unit, u) for u in seen):
+                if rec.unit in seen:  # (by same_unit)
                     continue  # named again later: still one record
-                if rec.score is None and rec.rank is None and any(same_unit(rec.unit, u) for u in table_units):
-                    continue  # the table already gives this unit
+                if rec.score is None and rec.rank is None:
+                    if table_units is None:
+                        table_units = UnitNames(r.unit for r in doc.records[:from_tables])
+                    if rec.unit in table_units:
+                        continue  # the table already gives this unit
                 seen.add(rec.unit)
                 doc.records.append(rec)
         # records in reading order of their sections (a table's own row order kept)

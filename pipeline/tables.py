@@ -10,7 +10,11 @@ vanished (spaces, one cell per line) map cells by what they look like.
 """
 from __future__ import annotations
 
+import bisect
+import functools
+import operator
 from dataclasses import dataclass, field
+from typing import Callable
 
 import cn2an
 import regex
@@ -22,15 +26,45 @@ from .registry import register
 
 NUMBER = regex.compile(r"^[-+]?\d+(?:\.\d+)?$")
 NUMERIC_ROLES = ("score", "count")
+SPACES = regex.compile(r"\s+")
+BREAKS_OR_SPACES = regex.compile(r"[\s\r\n \t\u3000\x1c-\x1f]")
+TOKEN = regex.compile(r"\S+")
+CUT_NUMBER = regex.compile(r"[\d.]+分?")
+RANK_DIGITS = regex.compile(r"\d{1,4}")
+RANK_WORDS = regex.compile(r"(?:并列)?第([一二三四五六七八九十百零〇两\d]+)[名位]?|(?:并列)?(\d{1,4})[名位]")
+LINE_START, LINE_END = operator.attrgetter("start"), operator.attrgetter("end")
+CACHE = 1 << 14  # bounded caches of pure functions of one cell's or line's text
 
 
 def cfg() -> dict:
     return config.load("tables")
 
 
+@functools.cache
+def patterns() -> dict:
+    """The patterns and word sets of configs/tables.toml, compiled once (configs load once per process)."""
+    c = cfg()
+    return {"letter": regex.compile(c["grades"]["letter"]), "share": regex.compile(c["header"]["share"]),
+            "subheading": regex.compile(c["rows"]["subheading"]), "furniture": regex.compile(c["rows"]["furniture"]),
+            "legend": regex.compile(c["marks"]["legend"]), "grades": frozenset(c["grades"]["words"]),
+            "symbols": frozenset(c["marks"]["symbols"]), "totals": frozenset(c["rows"]["totals"]),
+            "symbol": regex.compile("[" + regex.escape(c["marks"]["symbols"]) + "]")}
+
+
+clean_cached = functools.lru_cache(maxsize=CACHE)(clean)
+
+
+@functools.lru_cache(maxsize=CACHE)
+def cell_texts(raw: str, view: str) -> tuple[str, str]:
+    """A cell's display text and its key (the folded text without spaces)."""
+    if BREAKS_OR_SPACES.search(raw) is None and BREAKS_OR_SPACES.search(view) is None:
+        return raw, view  # what clean and the key drop is not there (the ends are stripped already)
+    return clean(raw), SPACES.sub("", view)
+
+
 # ---------------------------------------------------------------- cells and rows
 
-@dataclass
+@dataclass(slots=True)
 class Cell:
     text: str    # display text (raw, spaces between Chinese removed)
     key: str     # folded text without spaces, for matching
@@ -42,7 +76,7 @@ class Cell:
         return not self.key
 
 
-@dataclass
+@dataclass(slots=True)
 class RawRow:
     cells: list[Cell]
     start: int
@@ -51,20 +85,28 @@ class RawRow:
 
 
 def make_cell(raw: str, view: str, a: int, b: int) -> Cell:
-    while a < b and view[a].isspace():
-        a += 1
-    while b > a and view[b - 1].isspace():
-        b -= 1
-    return Cell(clean(raw[a:b]), rx.sub(r"\s+", "", view[a:b]), a, b)
+    piece = view[a:b]
+    core = piece.strip()  # str.strip drops exactly the characters str.isspace names
+    if len(core) != len(piece):
+        a += len(piece) - len(piece.lstrip())
+        b = a + len(core)
+    return Cell(*cell_texts(raw[a:b], core), a, b)
 
 
 def split_on(raw: str, view: str, a: int, b: int, sep: str) -> list[Cell]:
-    cells, pos = [], a
-    for i in range(a, b):
-        if view[i] == sep:
-            cells.append(make_cell(raw, view, pos, i))
-            pos = i + 1
-    cells.append(make_cell(raw, view, pos, b))
+    """make_cell for every piece between separators (inlined: the hottest loop of the stage)."""
+    cells = []
+    for piece in view[a:b].split(sep):
+        end = a + len(piece)
+        core = piece.strip()
+        if len(core) == len(piece):
+            cells.append(Cell(*cell_texts(raw[a:end], piece), a, end))
+        elif core:
+            start = a + len(piece) - len(piece.lstrip())
+            cells.append(Cell(*cell_texts(raw[start:start + len(core)], core), start, start + len(core)))
+        else:
+            cells.append(Cell("", "", end, end))  # a blank cell sits at its end, as make_cell puts it
+        a = end + 1
     return cells
 
 
@@ -83,8 +125,7 @@ def line_row(raw: str, view: str, line: Line) -> RawRow | None:
         if cells and cells[-1].blank:
             cells = cells[:-1]
         return RawRow(cells, line.start, line.end, "pos")
-    cells = [make_cell(raw, view, line.start + m.start(), line.start + m.end())
-             for m in rx.finditer(r"\S+", text)]
+    cells = [make_cell(raw, view, line.start + m.start(), line.start + m.end()) for m in TOKEN.finditer(text)]
     return RawRow(cells, line.start, line.end, "tokens")
 
 
@@ -111,6 +152,7 @@ def piped_cell_rows(raw: str, view: str, lines: list[Line]) -> list[RawRow]:
 
 # ---------------------------------------------------------------- header
 
+@functools.lru_cache(maxsize=CACHE)
 def role_of(key: str) -> str | None:
     h = cfg()["header"]
     k = key.replace(" ", "")
@@ -124,15 +166,17 @@ def is_number(key: str) -> bool:
     return bool(NUMBER.match(key.removesuffix("分")))
 
 
+@functools.lru_cache(maxsize=CACHE)
 def to_number(key: str) -> float | None:
     k = key.removesuffix("分")
     return float(k) if NUMBER.match(k) else None
 
 
+@functools.lru_cache(maxsize=CACHE)
 def to_rank(key: str) -> int | None:
-    if rx.fullmatch(r"\d{1,4}", key):
+    if RANK_DIGITS.fullmatch(key):
         return int(key)
-    m = rx.fullmatch(r"(?:并列)?第([一二三四五六七八九十百零〇两\d]+)[名位]?|(?:并列)?(\d{1,4})[名位]", key)
+    m = RANK_WORDS.fullmatch(key)
     if m:
         try:
             return int(cn2an.cn2an(m.group(1) or m.group(2), "smart"))
@@ -182,6 +226,18 @@ class Table:
     mode: str = "pos"  # the header's layout: rows of another layout are not data rows
     records: list[Record] = field(default_factory=list)
     column_group: dict[int, int] = field(default_factory=dict)  # id(record) -> side-by-side group
+    _layout: tuple | None = field(default=None, repr=False, compare=False)
+
+    def layout(self) -> tuple[int | None, int | None]:
+        """(unit column, overall score column), computed again only when the header changed."""
+        key = (self.width, tuple(self.roles), tuple(self.headers))
+        if self._layout is None or self._layout[0] != key:
+            roles = self.roles[:self.width]
+            unit_col = next((i for i, r in enumerate(roles) if r == "unit"), None)
+            if unit_col is None:  # a header that lost its unit cue: the first text column holds the names
+                unit_col = next((i for i, r in enumerate(roles) if r is None), None)
+            self._layout = (key, unit_col, self.overall_col())
+        return self._layout[1], self._layout[2]
 
     @property
     def numeric_cols(self) -> list[int]:
@@ -208,7 +264,9 @@ def unique_headers(keys: list[str]) -> list[str]:
 
 
 def split_marks(text: str) -> tuple[str, list[str]]:
-    symbols = cfg()["marks"]["symbols"]
+    symbols = patterns()["symbols"]
+    if symbols.isdisjoint(text):
+        return text.strip(), []
     marks = [c for c in text if c in symbols]
     return "".join(c for c in text if c not in symbols).strip(), marks
 
@@ -218,9 +276,10 @@ def grade_words() -> list[str]:
 
 
 def is_grade(key: str) -> bool:
-    return key in grade_words() or bool(rx.match(cfg()["grades"]["letter"], key))
+    return key in patterns()["grades"] or bool(patterns()["letter"].match(key))
 
 
+@functools.lru_cache(maxsize=CACHE)
 def label_grade(key: str) -> str | None:
     """The verdict of a group label: `红榜` -> 红榜, `红旗社区` -> 红旗."""
     if is_grade(key):
@@ -231,15 +290,21 @@ def label_grade(key: str) -> str | None:
     return None
 
 
+def only_marks(key: str) -> bool:
+    """Every character a mark symbol (true of an empty key)."""
+    return patterns()["symbols"].issuperset(key)
+
+
+@functools.lru_cache(maxsize=CACHE)
+def plain(key: str) -> bool:
+    """A text cell (a cut-off number such as `85.` is none)."""
+    return not CUT_NUMBER.fullmatch(key) and not is_grade(key) and not only_marks(key)
+
+
 def align(cells: list[Cell], roles: list[str | None], merge_unit: bool) -> dict[int, Cell]:
     """Map cells whose empty neighbours vanished onto columns, by what each cell looks like."""
     out: dict[int, Cell] = {}
     i = 0
-    symbols = cfg()["marks"]["symbols"]
-
-    def plain(k: str) -> bool:  # a text cell (a cut-off number such as `85.` is none)
-        return not rx.fullmatch(r"[\d.]+分?", k) and not is_grade(k) and not all(c in symbols for c in k)
-
     for col, role in enumerate(roles):
         if i >= len(cells):
             break
@@ -268,22 +333,20 @@ def align(cells: list[Cell], roles: list[str | None], merge_unit: bool) -> dict[
             out[col] = Cell(" ".join(x.text for x in cells[i:]), "".join(x.key for x in cells[i:]),
                             c.start, cells[-1].end)
             i = len(cells)
-        elif role is None and not is_grade(c.key) and not all(ch in symbols for ch in c.key):
+        elif role is None and not is_grade(c.key) and not only_marks(c.key):
             out[col] = c  # a column no cue names: text, or a number such as 扣分 -1.5
             i += 1
     if i < len(cells):  # marks left at the end of a row without a remarks column
         rest = "".join(x.key for x in cells[i:])
-        if rest and all(ch in symbols for ch in rest):
+        if rest and only_marks(rest):
             out[len(roles)] = Cell(rest, rest, cells[i].start, cells[-1].end)
     return out
 
 
 def record_of(table: Table, cells: dict[int, Cell], group_index: int, legends: dict[str, str]) -> Record | None:
     roles, headers = table.roles, table.headers
-    unit_col = next((i for i, r in enumerate(roles[:table.width]) if r == "unit"), None)
-    if unit_col is None:  # a header that lost its unit cue: the first text column holds the names
-        unit_col = next((i for i, r in enumerate(roles[:table.width]) if r is None), None)
-    filled = [c for c in cells.values() if not c.blank]
+    unit_col, overall = table.layout()
+    filled = [c for c in cells.values() if c.key]
     if not filled:
         return None
     unit_cell = cells.get(unit_col) if unit_col is not None else None
@@ -291,7 +354,7 @@ def record_of(table: Table, cells: dict[int, Cell], group_index: int, legends: d
     seq = rank = grade = None
     scores: dict[str, float] = {}
     for col, c in cells.items():
-        if c.blank or col == unit_col:
+        if not c.key or col == unit_col:
             continue
         role = roles[col] if col < len(roles) else "remarks"
         if role == "seq":
@@ -308,19 +371,25 @@ def record_of(table: Table, cells: dict[int, Cell], group_index: int, legends: d
             marks += split_marks(c.text)[1]
         elif role is None and to_number(c.key) is not None and col < len(headers) and headers[col]:
             scores[headers[col]] = to_number(c.key)  # a numeric column the cues do not name
-    if unit in cfg()["rows"]["totals"] or rx.sub(r"\s", "", unit) in cfg()["rows"]["totals"]:
+    if is_total(unit):
         return None
     if not unit and not scores and rank is None and seq is None:
         return None
     if grade is None and group_index in table.labels:
-        grade = label_grade(rx.sub(r"\s", "", table.labels[group_index]))
-    overall = table.overall_col()
+        grade = label_grade(SPACES.sub("", table.labels[group_index]))
     score = scores.get(headers[overall]) if overall is not None else None
     group = table.labels.get(group_index) or table.group
     notes = [legends[m] for m in marks if m in legends]
     return Record(table="", group=group, seq=seq, unit=unit, unit_full=unit, score=score, scores=scores,
                   rank=rank, grade=grade, marks=marks, notes=notes,
-                  start=min(c.start for c in filled), end=max(c.end for c in filled))
+                  start=min([c.start for c in filled]), end=max([c.end for c in filled]))
+
+
+@functools.lru_cache(maxsize=CACHE)
+def is_total(unit: str) -> bool:
+    """A row of totals (小计, 平均分), not a unit."""
+    totals = patterns()["totals"]
+    return unit in totals or SPACES.sub("", unit) in totals
 
 
 # ---------------------------------------------------------------- a block of lines
@@ -328,16 +397,30 @@ def record_of(table: Table, cells: dict[int, Cell], group_index: int, legends: d
 def legends_of(raw: str, view: str) -> dict[str, str]:
     """Mark legends printed anywhere in the document: 在备注处标▲为… -> {"▲": "…"} (raw text)."""
     out = {}
-    pattern = regex.compile(cfg()["marks"]["legend"])
-    for line in split_lines(raw):
-        m = pattern.search(view, line.start, line.end)
+    pattern = patterns()["legend"]
+    for start, end in symbol_lines(raw, view):
+        m = pattern.search(view, start, end)
         if m and m.group(1) not in out:
             out[m.group(1)] = clean(raw[m.start(2):m.end(2)])
     return out
 
 
+def symbol_lines(raw: str, view: str) -> list[tuple[int, int]]:
+    """(start, end) of the lines (as split_lines cuts them) holding a mark symbol, in order:
+    only a line naming a mark can hold a legend that a mark is looked up in."""
+    out = []
+    for m in patterns()["symbol"].finditer(view):
+        if out and m.start() <= out[-1][1]:
+            continue  # a line already taken
+        start = raw.rfind("\n", 0, m.start()) + 1
+        end = raw.find("\n", m.start())
+        end = len(raw) if end < 0 else end
+        out.append((start, end - 1 if raw[start:end].endswith("\r") else end))
+    return out
+
+
 def is_subheading(text: str) -> bool:
-    return bool(rx.match(cfg()["rows"]["subheading"], text))
+    return bool(patterns()["subheading"].match(text))
 
 
 def parse_block(raw: str, view: str, lines: list[Line], titles: list[str] | None = None,
@@ -376,11 +459,11 @@ def parse_block(raw: str, view: str, lines: list[Line], titles: list[str] | None
         if header_open and table is not None and continues_header(table, row):
             continue
         header_open = False
-        filled = [c for c in row.cells if not c.blank]
-        if filled and all(label_grade(c.key) for c in filled) and len(filled) <= 6 and row.mode == "pos":
+        filled = [c for c in row.cells if c.key]
+        if filled and len(filled) <= 6 and row.mode == "pos" and all(label_grade(c.key) for c in filled):
             pending_labels = {i: c.text for i, c in enumerate(row.cells) if not c.blank}
             continue
-        text = clean(raw[line.start:line.end])
+        text = clean_cached(raw[line.start:line.end]) if row.mode != "pos" else ""  # read only off "pos" rows
         if row.mode != "pos" and is_subheading(text):
             if table is not None and table.records:  # the same columns go on under a new heading
                 table = Table(table.headers, table.roles, table.width, dict(table.labels), dict(table.shares), text,
@@ -393,10 +476,11 @@ def parse_block(raw: str, view: str, lines: list[Line], titles: list[str] | None
             continue
         if table is None:
             continue
-        if row.mode == "pos" and filled and all(rx.match(cfg()["header"]["share"], c.key) for c in filled):
+        share = patterns()["share"]
+        if row.mode == "pos" and filled and all(share.match(c.key) for c in filled):
             for i, c in enumerate(row.cells):
                 if not c.blank:
-                    table.shares[i % table.width] = float(rx.match(cfg()["header"]["share"], c.key).group(1))
+                    table.shares[i % table.width] = float(share.match(c.key).group(1))
             continue
         added = rows_to_records(table, row, legends) if row.mode == table.mode else []
         if not added and row.mode != "pos" and len(text) <= 40 and not any(is_number(k) for k in keys):
@@ -437,7 +521,7 @@ def rows_to_records(table: Table, row: RawRow, legends: dict[str, str]) -> list[
         w = table.width
         ngroups = max(1, -(-len(row.cells) // w))
         for g in range(ngroups):
-            part = {i: c for i, c in enumerate(row.cells[g * w:(g + 1) * w])}
+            part = dict(enumerate(row.cells[g * w:(g + 1) * w]))
             rec = record_of(table, part, g, legends)
             if rec is not None:
                 table.column_group[id(rec)] = g
@@ -459,11 +543,12 @@ def flattened(raw: str, view: str, lines: list[Line]) -> tuple[list[str], list[s
     body = [ln for ln in lines if view[ln.start:ln.end].strip()]
     if len(body) < 8:
         return None
-    single = [ln for ln in body if "\t" not in view[ln.start:ln.end].strip()
-              and len(view[ln.start:ln.end].split()) <= 1 or view[ln.start:ln.end].rstrip().endswith("|")]
-    if len(single) < 0.8 * len(body):
+    texts = [view[ln.start:ln.end] for ln in body]
+    piped_cells = sum(t.rstrip().endswith("|") for t in texts)
+    single = sum(1 for t in texts if "\t" not in t.strip() and len(t.split()) <= 1 or t.rstrip().endswith("|"))
+    if single < 0.8 * len(body):
         return None
-    if sum(view[ln.start:ln.end].rstrip().endswith("|") for ln in body) >= 0.6 * len(body):
+    if piped_cells >= 0.6 * len(body):
         rows = piped_cell_rows(raw, view, lines)
         if len(rows) < 2:
             return None
@@ -517,9 +602,17 @@ def flat_tables(flat, titles: list[str], legends: dict[str, str]) -> list[Table]
 # ---------------------------------------------------------------- the stage
 
 def section_lines(doc: Document, start: int, end: int) -> list[Line]:
-    """The lines of a span, clipped to it (a section may start inside a line)."""
-    return [Line(max(ln.start, start), min(ln.end, end)) for ln in doc.work["lines"]
-            if ln.end >= start and ln.start < end and max(ln.start, start) <= min(ln.end, end)]
+    """The lines of a span, clipped to it (a section may start inside a line).
+    The document's lines are in order (split_lines), so the span's are found by bisection."""
+    lines = doc.work["lines"]
+    first = bisect.bisect_left(lines, start, key=LINE_END)  # the first with ln.end >= start
+    stop = bisect.bisect_left(lines, end, lo=first, key=LINE_START)  # the first with ln.start >= end
+    out = lines[first:stop]  # lines inside the span are shared, not copied (no stage changes a Line)
+    if out and (out[0].start < start or out[0].end > end):
+        out[0] = Line(max(out[0].start, start), min(out[0].end, end))
+    if out and (out[-1].start < start or out[-1].end > end):
+        out[-1] = Line(max(out[-1].start, start), min(out[-1].end, end))
+    return [ln for ln in out if ln.start <= ln.end] if start > end else out  # (only an inverted span clips to nothing)
 
 
 def ordered(table: Table) -> list[Record]:
@@ -563,15 +656,22 @@ def table_runs(doc: Document) -> list[tuple]:
 
 
 def piped(doc: Document, sec) -> bool:
-    texts = [doc.work["view"][ln.start:ln.end].strip() for ln in section_lines(doc, sec.start, sec.end)]
-    texts = [t for t in texts if t]
-    return bool(texts) and all(t.endswith("|") for t in texts)
+    """Every non-blank line of the section ends in `|` (and there is one)."""
+    view, found = doc.work["view"], False
+    for ln in section_lines(doc, sec.start, sec.end):
+        text = view[ln.start:ln.end].strip()
+        if text:
+            if not text.endswith("|"):
+                return False
+            found = True
+    return found
 
 
 def tables_of(doc: Document) -> list[tuple[str, Table]]:
     """(section id, table) for every table section, captions taken from the titles before it."""
     raw, view = doc.raw, doc.work["view"]
     legends = legends_of(raw, view)
+    find_section = section_finder(doc.sections)
     out: list[tuple[str, Table]] = []
     titles: list[str] = []
     last, prev_end = None, 0
@@ -592,16 +692,31 @@ def tables_of(doc: Document) -> list[tuple[str, Table]]:
             found = parse_block(raw, view, section_lines(doc, sec.start, end), titles, legends)
             for t in found:
                 for rec in t.records:
-                    rec.table = next((x.id for x in doc.sections if x.start <= rec.start < x.end), sec.id)
+                    holder = find_section(rec.start)
+                    rec.table = sec.id if holder is None else holder
             if found and out and last == "table" and found[0].headers == out[-1][1].headers:
                 out[-1][1].records += found.pop(0).records  # the same table after a page break
             out += [(sec.id, t) for t in found]
             if len(titles) > 1:
                 titles = titles[len(found):]
             last = "table"
-        elif sec.text.strip() and not rx.fullmatch(cfg()["rows"]["furniture"], clean(raw[sec.start:sec.end])):
-            last = sec.type
+        elif last in ("title", "table") and sec.text.strip() and \
+                not patterns()["furniture"].fullmatch(clean(raw[sec.start:sec.end])):
+            last = sec.type  # (only "title" and "table" are told apart from other kinds)
     return out
+
+
+def section_finder(sections: list) -> Callable[[int], str | None]:
+    """offset -> id of the first section holding it (None outside them all): by bisection
+    when sections are in order and do not overlap, else by a scan."""
+    if all(a.start <= a.end <= b.start for a, b in zip(sections, sections[1:])):
+        starts = [s.start for s in sections]
+
+        def find(at: int) -> str | None:  # only the last section starting at or before `at` may hold it
+            i = bisect.bisect_right(starts, at) - 1
+            return sections[i].id if i >= 0 and at < sections[i].end else None
+        return find
+    return lambda at: next((x.id for x in sections if x.start <= at < x.end), None)
 
 
 def ranked_by_score(table: Table) -> bool:
