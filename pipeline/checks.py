@@ -18,7 +18,7 @@ from itertools import combinations
 
 from . import config, rx
 from .model import Document, Record
-from .normalise import compact
+from .normalise import compact, squeeze
 from .registry import register
 from .tables import Table
 
@@ -83,9 +83,20 @@ def check_tables(doc: Document, tables: list[tuple[str, Table]]) -> None:
                 seen[r.unit] = r
 
 
+class _Squeezed:
+    """The view without whitespace; the raw offsets (`compact`, costlier) only once a flag needs a span."""
+    def __init__(self, view: str):
+        self.view, self.text, self._compact = view, squeeze(view), None
+
+    def span(self, i: int, j: int) -> tuple[int, int]:
+        if self._compact is None:
+            self._compact = compact(self.view)
+        return self._compact.span(i, j)
+
+
 def check_counts(doc: Document, tables: list[tuple[str, Table]]) -> None:
     settings = config.load("tables")["checks"]
-    text = compact(doc.work["view"])
+    text = _Squeezed(doc.work["view"])
     largest = max((len(t.records) for _, t in tables), default=0)
     for m in rx.finditer(settings["total"], text.text):
         stated = int(m.group(1))

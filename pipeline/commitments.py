@@ -37,6 +37,7 @@ document ranks it (the pledge of the unit ranked last carries that rank).
 """
 from __future__ import annotations
 
+import bisect
 import functools
 import logging
 from dataclasses import dataclass
@@ -75,6 +76,24 @@ class Cue:
     at: int = 0                 # where the trigger stands in Sentence.text
 
 
+# the longest `who` an attribution verb may follow (`市文联主席陈锐锋说`), in characters
+ATTRIBUTION_WHO_MAX = 30
+
+
+def _key_chars(words) -> regex.Pattern:
+    """A character class that each of the words holds one of (`将` for 也将, 还将, 将要…):
+    a text none of the class is in holds none of the words."""
+    if not words or not all(words):
+        return regex.compile("")  # (no words, or an empty one: every text passes)
+    keys: list[str] = []
+    left = [set(w) for w in words]
+    while left:
+        ch = max(sorted(set().union(*left)), key=lambda c: sum(c in w for w in left))
+        keys.append(ch)
+        left = [w for w in left if ch not in w]
+    return regex.compile("[%s]" % regex.escape("".join(keys)))
+
+
 def _alt(words) -> str:
     return "|".join(regex.escape(w) for w in sorted(words, key=len, reverse=True))
 
@@ -89,8 +108,15 @@ def rules() -> dict:
         "end": set(cfg["sentence_end"]),
         "close": set(cfg["closing_quotes"]),
         "open": set(cfg["opening_quotes"]),
+        # where split_sentences may cut: an end mark or an opening quote
+        "cut_marks": regex.compile("[%s]" % regex.escape(cfg["sentence_end"] + cfg["opening_quotes"])),
+        "close_mark": regex.compile("[%s]" % regex.escape(cfg["closing_quotes"])),
         "pledge": regex.compile(r"(?:(?:^|[，,：:“「『\"])(?:" + _alt(cues["pledge_lead"]) + ")|"
                                 + _alt(cues["pledge"]) + ")"),
+        # the words each cue pattern needs: a sentence holding none of them is not searched
+        "needs": {"unit": _key_chars(cues["unit_modal"]), "report": _key_chars(cues["report"]),
+                  "pledge": _key_chars(cues["pledge_lead"] + cues["pledge"]),
+                  "first_person": _key_chars(cues["first_person"])},
         "first_person": regex.compile(
             r"(?:" + _alt(cues["first_person"]) + r")[^。；;！？]{0,%d}?(?P<m>%s)"
             % (cues["modal_reach"], _alt(cues["modal"]))),
@@ -112,8 +138,9 @@ def rules() -> dict:
         "first_person_word": regex.compile(_alt(cues["first_person"])),
         "first_person_head": regex.compile(r"^(?:我|本人|" + _alt(cues["first_person"]) + ")"),
         "titles": regex.compile(r"(?:" + _alt(cues["titles"]) + ")"),
-        "attribution": regex.compile(r"(?P<who>[^%s]{2,30}?)(?:%s)"
-                                     % (regex.escape(punct), _alt(cues["attribution"]))),
+        "attribution": regex.compile(r"(?P<who>[^%s]{2,%d}?)(?:%s)"
+                                     % (regex.escape(punct), ATTRIBUTION_WHO_MAX, _alt(cues["attribution"]))),
+        "attribution_words": tuple(cues["attribution"]),
         "directive": regex.compile(r"(?:%s)|(?<!(?:%s)[^，,。；]{0,12})(?:%s)(?=[，,:：]|各)"
                                    % (_alt(exc["directive"]), _alt(exc["standard"]), _alt(exc["directive_soft"]))),
         "directive_start": regex.compile(r"^(?:" + _alt(exc["directive_start"]) + ")"),
@@ -148,19 +175,19 @@ def split_sentences(view: str, start: int, end: int) -> list[Sentence]:
     quotes that follow it), and before a quoted utterance introduced by `，` or
     `：` (`…秦振衡说，“创建…！”` gives the quote a sentence of its own)."""
     r = rules()
-    cuts, i = [start], start
-    while i < end:
-        ch = view[i]
-        if ch in r["end"]:
+    cuts, after = [start], start
+    for m in r["cut_marks"].finditer(view, start, end):
+        i = m.start()
+        if i < after:  # (inside the closing quotes after an end mark)
+            continue
+        if view[i] in r["end"]:
             j = i + 1
             while j < end and (view[j] in r["close"] or view[j] in " \t"):
                 j += 1
             cuts.append(j)
-            i = j
-            continue
-        if ch in r["open"] and _opens_utterance(view, start, i, end):
+            after = j
+        elif _opens_utterance(view, start, i, end):
             cuts.append(i)
-        i += 1
     cuts.append(end)
     out = []
     for a, b in zip(cuts, cuts[1:]):
@@ -169,9 +196,12 @@ def split_sentences(view: str, start: int, end: int) -> list[Sentence]:
         while b > a and view[b - 1].isspace():
             b -= 1
         text = squeeze(view[a:b])
-        if text and rx.search(r"\p{Han}", text):
+        if text and _HAN.search(text):
             out.append(Sentence(a, b, text, text[0] in r["open"]))
     return out
+
+
+_HAN = regex.compile(r"\p{Han}")
 
 
 def _opens_utterance(view: str, lo: int, i: int, hi: int) -> bool:
@@ -181,8 +211,8 @@ def _opens_utterance(view: str, lo: int, i: int, hi: int) -> bool:
         k -= 1
     if k < lo or view[k] not in "，,：:":
         return False
-    close = next((j for j in range(i + 1, hi) if view[j] in rules()["close"]), None)
-    return close is not None and view[close - 1] in "。！？!?…"
+    close = rules()["close_mark"].search(view, i + 1, hi)
+    return close is not None and view[close.start() - 1] in "。！？!?…"
 
 
 # -------------------------------------------------------------------------- cues
@@ -191,10 +221,12 @@ def find_cue(text: str) -> Cue | None:
     """The cue that makes this sentence a pledge, if any (text: compact view).
     A unit named after a report verb commits itself (`冯志刚表示，市政府将…`)."""
     r = rules()
+    def has(keys: regex.Pattern) -> bool:
+        return keys.search(text) is not None
     units = [Cue(m["m"], "unit", subj, m.start("m")) for m in r["unit"].finditer(text)
              if _is_modal(text, m.start("m")) and not r["event"].match(text, m.end("m"))
-             and _acts(text, m.end("m")) and (subj := _subject(m["s"]))]
-    for m in r["report"].finditer(text):
+             and _acts(text, m.end("m")) and (subj := _subject(m["s"]))] if has(r["needs"]["unit"]) else []
+    for m in r["report"].finditer(text) if has(r["needs"]["report"]) else ():
         if (r["first_person_head"].match(m["s"]) or not _is_modal(text, m.start("m"))
                 or not _acts(text, m.end("m"))):
             continue
@@ -206,11 +238,11 @@ def find_cue(text: str) -> Cue | None:
             return Cue(m["m"], "report", subject, m.start("m"))
     if units:
         return units[0]
-    m = r["pledge"].search(text)
+    m = r["pledge"].search(text) if has(r["needs"]["pledge"]) else None
     if m:
         at = m.start() + (1 if text[m.start()] in "，,：:“「『\"" else 0)
         return Cue(text[at:m.end()], "pledge", None, at)
-    for m in r["first_person"].finditer(text):
+    for m in r["first_person"].finditer(text) if has(r["needs"]["first_person"]) else ():
         if _is_modal(text, m.start("m")) and _acts(text, m.end("m")):
             return Cue(text[m.start():m.end("m")] if m.end("m") - m.start() <= 4 else m["m"],
                        "first_person", None, m.start("m"))
@@ -322,12 +354,28 @@ def states_action(text: str) -> bool:
 
 def paragraphs_of(doc: Document, section: Section) -> list[tuple[int, int]]:
     """The section's paragraphs (PDF wraps re-joined), clipped to the section."""
+    paras, ends, ordered = _paragraph_spans(doc)
+    # (in order, only the paragraphs from the first that ends after the section's start)
+    first = bisect.bisect_right(ends, section.start) if ordered else 0
     out = []
-    for p in doc.work.get("paragraphs") or []:
-        a, b = max(p.start, section.start), min(p.end, section.end)
+    for start, end in paras[first:]:
+        if ordered and start >= section.end:
+            break
+        a, b = max(start, section.start), min(end, section.end)
         if a < b:
             out.append((a, b))
     return out or [(section.start, section.end)]
+
+
+def _paragraph_spans(doc: Document) -> tuple[list[tuple[int, int]], list[int], bool]:
+    """The paragraphs' spans, their ends, and whether both starts and ends ascend
+    (computed once per document)."""
+    if "commitments_paragraphs" not in doc.work:
+        paras = [(p.start, p.end) for p in doc.work.get("paragraphs") or []]
+        ends = [b for _, b in paras]
+        ordered = all(p[0] <= q[0] and p[1] <= q[1] for p, q in zip(paras, paras[1:]))
+        doc.work["commitments_paragraphs"] = paras, ends, ordered
+    return doc.work["commitments_paragraphs"]
 
 
 def read_speech(doc: Document, section: Section, view: str) -> list[tuple[Sentence, Cue | str, str | None]]:
@@ -466,10 +514,21 @@ def _inside_quote(view: str, lo: int, i: int) -> bool:
 
 def _voice(doc: Document, view: str, text: str) -> str | None:
     """The unit (or person) that an attribution in this sentence names."""
-    m = rules()["attribution"].search(text)
+    m = _attribution(text)
     if not m:
         return None
     return speaker_of(doc, view, m["who"])
+
+
+def _attribution(text: str):
+    """rules()["attribution"].search(text), started where it can first match: an attribution
+    starts at most ATTRIBUTION_WHO_MAX characters before the first attribution verb (a
+    lazy search from the sentence start costs 30 tries a character)."""
+    r = rules()
+    first = min((i for w in r["attribution_words"] if (i := text.find(w)) >= 0), default=-1)
+    if first < 0:
+        return None
+    return r["attribution"].search(text, max(0, first - ATTRIBUTION_WHO_MAX))
 
 
 def speaker_of(doc: Document, view: str, who: str) -> str | None:
@@ -552,8 +611,8 @@ def display(doc: Document, start: int, end: int) -> tuple[int, int, str]:
     """Raw span and cleaned text of a sentence: ocr_noise left out, an outer
     pair of quotation marks dropped."""
     noise = [(f.start, f.end) for f in doc.flags if f.code == "ocr_noise" and f.start is not None]
-    raw = "".join(c for i, c in enumerate(doc.raw[start:end], start)
-                  if not any(a <= i < b for a, b in noise))
+    raw = doc.raw[start:end] if not noise else "".join(
+        c for i, c in enumerate(doc.raw[start:end], start) if not any(a <= i < b for a, b in noise))
     return start, end, unquote(clean(raw))
 
 

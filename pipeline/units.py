@@ -30,7 +30,7 @@ import regex
 from . import config, gazetteer, rx
 from .gazetteer import Division
 from .model import Document
-from .normalise import fold
+from .normalise import fold, squeeze
 from .registry import register
 
 
@@ -62,9 +62,9 @@ class Region:
 
     def upto(self, word: str) -> str | None:
         """The chain down to its last division whose name ends with the level word (市, 区…)."""
-        ends = ("镇", "乡", "街道", "街道办事处") if word in ("镇", "乡") else (word, fold(word))
+        ends = ("镇", "乡", "街道", "街道办事处") if word in ("镇", "乡") else (word, _fold_name(word))
         for k in range(len(self.chain) - 1, -1, -1):
-            if fold(self.chain[k].name).endswith(ends):
+            if _fold_name(self.chain[k].name).endswith(ends):
                 return "".join(self.names()[: k + 1])
         return None
 
@@ -81,6 +81,51 @@ class Region:
 
 def _cfg() -> dict:
     return config.load("units")
+
+
+# Unit and place names repeat massively across a corpus: the pure functions of a name
+# below are cached (bounded).
+_NAME_CACHE = 16384
+
+
+@functools.lru_cache(maxsize=_NAME_CACHE)
+def _fold_name(name: str) -> str:
+    return fold(name)
+
+
+@functools.lru_cache(maxsize=_NAME_CACHE)
+def _printed_and_key(name: str) -> tuple[str, str]:
+    """The name without whitespace, and its folded form (what is matched on)."""
+    printed = squeeze(name)
+    return printed, fold(printed)
+
+
+@functools.lru_cache(maxsize=1)
+def _suffix_tuples() -> dict[str, tuple[str, ...]]:
+    """The config's word lists as tuples for str.startswith / endswith."""
+    cfg = _cfg()
+    return {"national_prefixes": tuple(cfg["suffixes"]["national_prefixes"]),
+            "independent": tuple(cfg["suffixes"]["independent"]),
+            "org": tuple(cfg["suffixes"]["org"]),
+            "not_level_words": tuple(cfg["not_level_words"]),
+            "not_divisions": tuple(cfg["not_divisions"])}
+
+
+@functools.lru_cache(maxsize=1)
+def _title_prefix_pattern():
+    """What a name or title may open with before its first division (中共…, 关于…)."""
+    return regex.compile("|".join(map(regex.escape, _cfg()["suffixes"]["national_prefixes"] + ["关于对", "关于"])))
+
+
+@functools.lru_cache(maxsize=1)
+def _needs_place_pattern():
+    return regex.compile(_cfg()["needs_place"])
+
+
+@functools.lru_cache(maxsize=1)
+def _county_like_pattern():
+    suffixes = "|".join(_cfg()["suffixes"]["county_like"])
+    return regex.compile(rf"(\p{{Han}}{{1,3}}?)(?:{suffixes})")
 
 
 @functools.lru_cache(maxsize=1)
@@ -124,9 +169,8 @@ def parse_chain(name: str, town_first: bool = False, anywhere: bool = False) -> 
     With `anywhere` (a title), the first division the gazetteer knows may come later:
     `关于2023年邵阳市创建…的通报` -> 邵阳市."""
     gaz = gazetteer.load()
-    printed = rx.sub(r"\s+", "", name)
-    key = fold(printed)
-    prefix = rx.match("|".join(map(regex.escape, _cfg()["suffixes"]["national_prefixes"] + ["关于对", "关于"])), key)
+    printed, key = _printed_and_key(name)
+    prefix = _title_prefix_pattern().match(key)
     i = prefix.end() if prefix else 0
     if anywhere and not gaz.match_at(key, i) and not _division_at(key, i):
         found = gaz.find_all(key)
@@ -245,12 +289,13 @@ def region_of(doc: Document) -> Region:
         if region.chain:
             break
     if not region.chain:
-        from_text = region_from_text(doc.work.get("view") or fold(doc.raw))
         region = parse_chain(doc.title, anywhere=True) if doc.title else Region()
         top = region.chain[0].div if region.chain else None
-        if not region.chain or (top is not None and top.level == "county" and from_text.chain and
-                                gazetteer.load().parent(top) == from_text.chain[0].div):
-            region = from_text  # a county in a headline of its city's paper: the city is the region
+        # (the text's region, costly, is only read when the title gives none or a county)
+        if not region.chain or (top is not None and top.level == "county"):
+            from_text = region_from_text(doc.work.get("view") or fold(doc.raw))
+            if not region.chain or (from_text.chain and gazetteer.load().parent(top) == from_text.chain[0].div):
+                region = from_text  # a county in a headline of its city's paper: the city is the region
         if not region.chain:
             region = region_from_head(doc.work.get("view") or fold(doc.raw))
     doc.work["region"] = region
@@ -258,48 +303,78 @@ def region_of(doc: Document) -> Region:
 
 
 def _names_a_place(name: str, region: Region) -> bool:
-    gaz = gazetteer.load()
-    cfg = _cfg()["suffixes"]
-    if name.startswith(tuple(cfg["national_prefixes"])):
+    national, start_level, short_place = _place_facts(name)
+    if national:
         return True
     for place in region.chain:
-        if fold(place.name) in name:
+        if _fold_name(place.name) in name:
             return True
-        short = fold(place.short)
+        short = _fold_name(place.short)
         # (a town named after its county, 玉溪县's 玉溪镇, names no place of its own)
         if place.level != "town" and len(short) >= 2 and short in name and not _town_named_after(name, short):
             return True
     if region.province and region.province.short in name:
         return True
-    div = gaz.match_at(name, 0)
-    if div is not None:
-        if div.level != "county":
+    if start_level is not None:
+        if start_level != "county":
             return True
         # a county elsewhere: a foreign place if the document's city is known (its own
         # counties were handled before), else a homonym of one of its own (桐江市's 凤城市)
         city = next((p for p in region.chain if p.level == "city"), None)
         return city is None or city.div is not None
+    return short_place
+
+
+@functools.lru_cache(maxsize=_NAME_CACHE)
+def _place_facts(name: str) -> tuple[bool, str | None, bool]:
+    """What a (folded) name says of places whatever the document: does it start from the
+    nation or a party, the level of the division its full name starts with, and (when
+    none) does it start with the short name of a province or city."""
+    if name.startswith(_suffix_tuples()["national_prefixes"]):
+        return True, None, False
+    div = _division_starting(name)
+    if div is not None:
+        return False, div.level, False
+    shorts, openings, longest = _place_shorts()
+    if name[:2] not in openings:
+        return False, None, False
     # the short names the name starts with (looked up by prefix, not by scanning the gazetteer)
-    prefixes = (name[:k] for k in range(2, min(len(name), gaz.longest_short) + 1))
-    return any(s in gaz.by_short and not _town_named_after(name, s) and
-               any(d.level != "county" for d in gaz.by_short[s]) for s in prefixes)
+    prefixes = (name[:k] for k in range(2, min(len(name), longest) + 1))
+    return False, None, any(s in shorts and not _town_named_after(name, s) for s in prefixes)
 
 
+@functools.lru_cache(maxsize=1)
+def _place_shorts() -> tuple[frozenset[str], frozenset[str], int]:
+    """The short names of provinces and cities (a county's short name alone names no place
+    for sure), their first two characters, and the gazetteer's longest short name."""
+    gaz = gazetteer.load()
+    shorts = frozenset(s for s, divs in gaz.by_short.items() if any(d.level != "county" for d in divs))
+    return shorts, frozenset(s[:2] for s in shorts), gaz.longest_short
+
+
+@functools.lru_cache(maxsize=_NAME_CACHE)
+def _division_starting(name: str) -> Division | None:
+    """The longest division whose full name the name starts with."""
+    return gazetteer.load().match_at(name, 0)
+
+
+@functools.lru_cache(maxsize=_NAME_CACHE)
 def _town_named_after(name: str, short: str) -> bool:
     town = _town_at(name, 0)
     return bool(town and town.startswith(short) and town[len(short):] in _cfg()["suffixes"]["town"])
 
 
+@functools.lru_cache(maxsize=_NAME_CACHE)
 def _county_level(name: str) -> bool:
     """Does the name start with a county-level division (`临江区`, `临江区人民政府`), not a zone
     or a community shaped like one (`新城社区`)?"""
-    div = gazetteer.load().match_at(name, 0)
+    div = _division_starting(name)
     if div is not None:
         return div.level == "county"
     # one the gazetteer does not know: a two-character name and its suffix (not 中心工业区)
     found = _division_at(name, 0)
     return bool(found and found[1] == "county" and len(found[0]) == 3 and
-                not found[0].endswith(tuple(_cfg()["not_divisions"])))
+                not found[0].endswith(_suffix_tuples()["not_divisions"]))
 
 
 def _county_child(name: str, region: Region) -> tuple[str, str | None] | None:
@@ -310,19 +385,30 @@ def _county_child(name: str, region: Region) -> tuple[str, str | None] | None:
         parent = place.div
         if parent is None or parent.level == "county":
             continue
-        div = gaz.match_at(name, 0)
+        div = _division_starting(name)
         if div and (gaz.parent(div) or div).code == parent.code and div.code != parent.code:
             return region.upto_place(place), None
         child = gaz.child_named(parent, name, short=True)
         if child:  # a dropped generic suffix comes back (政和 -> 政和县), an ethnic one does not (城步)
             return region.upto_place(place), child.name if len(child.name) - len(name) == 1 else None
-    suffixes = "|".join(_cfg()["suffixes"]["county_like"])
-    m = rx.match(rf"(\p{{Han}}{{1,3}}?)(?:{suffixes})", name)
-    if m and m.group() not in region.names():
+    county = _county_like_start(name)
+    if county and county not in region.names():
         city = next((p for p in region.chain if p.level == "city"), None)
         if city:
             return region.upto_place(city), None
     return None
+
+
+@functools.lru_cache(maxsize=_NAME_CACHE)
+def _county_like_start(name: str) -> str | None:
+    """The county-shaped word a name starts with (`遵义县…`, `道真自治县…`), if any."""
+    m = _county_like_pattern().match(name)
+    return m.group() if m else None
+
+
+@functools.lru_cache(maxsize=_NAME_CACHE)
+def _town_start(name: str) -> str | None:
+    return _town_at(name, 0)
 
 
 def full_name(doc: Document, name: str, named_units: bool | None = None, in_table: bool = True) -> str:
@@ -331,14 +417,14 @@ def full_name(doc: Document, name: str, named_units: bool | None = None, in_tabl
     A unit listed in a table (or a speaker) is one of the document's own units, so a bare
     name gets the document's region; a body named in running text (`in_table=False`) only
     gets the region its printed form asks for (a level word, a county of the city)."""
-    printed = rx.sub(r"\s+", "", name)
+    printed, key = _printed_and_key(name)
     if not printed:
         return printed
     region = region_of(doc)
     if not region:
         return printed
     cfg = _cfg()
-    key = fold(printed)
+    words = _suffix_tuples()
     if key in cfg["abbreviations"]:
         out = cfg["abbreviations"][key]
         for word in rx.findall(r"\{(\p{Han})\}", out):
@@ -348,9 +434,9 @@ def full_name(doc: Document, name: str, named_units: bool | None = None, in_tabl
             out = out.replace("{" + word + "}", level)
         return out
     word = key[0]
-    if word in cfg["level_words"] and len(key) > 1 and not key.startswith(tuple(cfg["not_level_words"])):
+    if word in cfg["level_words"] and len(key) > 1 and not key.startswith(words["not_level_words"]):
         if word == "省":
-            if region.province and key.endswith(tuple(cfg["suffixes"]["org"])):
+            if region.province and key.endswith(words["org"]):
                 return region.province.name + printed[1:]
             return printed
         prefix = region.upto(word)
@@ -361,9 +447,9 @@ def full_name(doc: Document, name: str, named_units: bool | None = None, in_tabl
     if _names_a_place(key, region) or not in_table:
         return printed
     # a town's unit (凤山镇中心学校, 东关街道办事处) is a unit of the document's region
-    town = _town_at(key, 0)
-    if not rx.match(cfg["needs_place"], key) and not town:
-        if key.endswith(tuple(cfg["suffixes"]["independent"])):
+    town = _town_start(key)
+    if not _needs_place_pattern().match(key) and not town:
+        if key.endswith(words["independent"]):
             return printed
         if named_units if named_units is not None else doc.work.get("units_named", False):
             return printed
@@ -376,7 +462,7 @@ def full_name(doc: Document, name: str, named_units: bool | None = None, in_tabl
 
 def units_named(doc: Document) -> bool:
     """Do most of the document's table units already carry their region (a list of full names)?"""
-    units = [fold(r.unit) for r in doc.records if r.unit]
+    units = [_fold_name(r.unit) for r in doc.records if r.unit]
     if len(units) < 5:
         return False
     region = region_of(doc)
