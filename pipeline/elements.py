@@ -132,13 +132,21 @@ def _pieces(view: str, start: int, end: int, title_ends: tuple[str, ...]) -> lis
 FULL_DATE = regex.compile(r"\d{4}-\d{2}-\d{2}")
 # the longest `date` match of dates.py without spaces: `二〇二三年十二月二十八日` (an `iso` one is shorter)
 _FULL_DATE_MAX = 13
+_AFTER_YEAR = ("年", "-", ".", "/")  # (a tuple: "" is in every string)
 
 
 def _may_be_full_date(flat: str) -> bool:
-    """False when dates.parse(flat) cannot be a YYYY-MM-DD: only a `date` or `iso` mention starting the
-    line and followed by nothing but 日 gives one, and `flat` has no spaces to lengthen it."""
+    """False when dates.parse(flat) cannot be a YYYY-MM-DD: only a `date` or `iso` mention opening the
+    line (a year of four characters, then 年 or the separator) and followed by nothing but 日 gives
+    one, and `flat` has no spaces to lengthen it."""
     s = flat.strip()
-    return len(s.rstrip(" 日")) <= _FULL_DATE_MAX and ("年" in s or "-" in s or "." in s or "/" in s)
+    return s[4:5] in _AFTER_YEAR and len(s.rstrip(" 日")) <= _FULL_DATE_MAX
+
+
+@functools.lru_cache(maxsize=4096)
+def parse_date(text: str) -> str | None:
+    """dates.parse of a line: lines repeat (a 成文日期 is read as a date line and as a signer)."""
+    return dates.parse(text)
 
 
 def _any(patterns: list[str], text: str) -> bool:
@@ -333,7 +341,7 @@ class Reader:
                 continue
             if self.is_body(ln) or rx.match(r"^本报讯|^\S{0,8}讯", flat):
                 break
-            if len(flat) <= 6 or dates.parse(flat) or rx.search(r"星期|第\d+版|[日晚]报|報$", flat):
+            if len(flat) <= 6 or parse_date(flat) or rx.search(r"星期|第\d+版|[日晚]报|報$", flat):
                 continue
             if rx.fullmatch(r"\S{2,8}(?:\s+\S{2,8}){1,4}", ln.text):
                 continue  # a kicker
@@ -365,7 +373,7 @@ class Reader:
         for ln in self.lines[self.head_end if after is None else after:]:
             if "印发" in ln.flat or not _may_be_full_date(ln.flat) or self.is_furniture(ln):
                 continue
-            norm = dates.parse(ln.flat)
+            norm = parse_date(ln.flat)
             if norm and FULL_DATE.fullmatch(norm):
                 out.append((ln, norm))
         return out
@@ -419,7 +427,7 @@ class Reader:
         flat = ln.flat
         if len(flat) > 60 or SENTENCE_PUNCT.search(flat) or rx.search(r"[:：]", flat):
             return False
-        if rx.match(r"^\d+[.、．]|^[一二三四五六七八九十]+、", flat) or dates.parse(flat):
+        if rx.match(r"^\d+[.、．]|^[一二三四五六七八九十]+、", flat) or parse_date(flat):
             return False
         return bool(rx.search(r"\p{Han}{4,}", flat))
 
@@ -459,7 +467,7 @@ class Reader:
     def speech_date(self) -> str | None:
         """A speech's date, printed under its title: `（2024年3月22日）`."""
         for ln in self.lines[: self.head_end + 1]:
-            norm = dates.parse(ln.flat.strip("()（）"))
+            norm = parse_date(ln.flat.strip("()（）"))
             if norm and rx.fullmatch(r"\d{4}-\d{2}-\d{2}", norm):
                 return norm
         return None
@@ -520,7 +528,7 @@ class Reader:
         for ln in reversed(self.lines):
             m = "印发" in ln.text and PRINTED_BY_LINE.match(ln.text)
             if m:
-                return compact(m["org"]).text, dates.parse(m["date"]) or ""
+                return compact(m["org"]).text, parse_date(m["date"]) or ""
         return None
 
 
