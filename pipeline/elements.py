@@ -28,6 +28,13 @@ DOC_NUMBER_RE = regex.compile(
     r"(?P<code>\p{Han}{1,10})\s*[〔\[［【(（]\s*(?P<y>\d{4})\s*[〕\]］】)）]\s*(?P<n>\d{1,5})\s*号")
 SENTENCE_PUNCT = regex.compile(r"[。；;，,]")
 META_LINE = regex.compile(r"^[-•·\s]*(?P<label>[^:：]{1,12}?)\s*[:：]\s*(?P<value>\S.*)$")
+WRAPPED_TAIL = regex.compile(r"\p{Han}{1,6}[:：]")  # the last word of a 主送 line, wrapped
+LIST_PUNCT = regex.compile(r"[，,、]")
+COLON_OR_STOP = regex.compile(r"[:：。]")
+STOP_OR_COLON = regex.compile(r"[。；;:：]")
+SIGNER_NOTE = regex.compile(r"签发人[:：]\S*$")
+NUMBERED = regex.compile(r"^\d+[.、．]|^[一二三四五六七八九十]+、")
+HAN4 = regex.compile(r"\p{Han}{4,}")
 PRINTED_BY_LINE = regex.compile(r"^(?P<org>.+?)\s*(?P<date>\S+年\s*\S+月\s*\S+日)\s*印发\s*$")
 
 
@@ -241,11 +248,11 @@ class Reader:
             return None
         for k, ln in enumerate(self.lines[:20]):
             nxt = self.lines[k + 1] if k + 1 < len(self.lines) else None
-            if nxt and rx.fullmatch(r"\p{Han}{1,6}[:：]", nxt.flat) and rx.search(r"[，,、]", ln.flat) \
-                    and not rx.search(r"[:：。]", ln.flat):
+            if nxt and WRAPPED_TAIL.fullmatch(nxt.flat) and LIST_PUNCT.search(ln.flat) \
+                    and not COLON_OR_STOP.search(ln.flat):
                 ln = self._joined(ln, nxt)  # a 主送 line wrapped before its last word
             flat = ln.flat
-            if rx.search(r"[:：]$", flat) and len(flat) <= 120 and "。" not in flat \
+            if flat.endswith((":", "：")) and len(flat) <= 120 and "。" not in flat \
                     and not self.is_furniture(ln) and not _any(self.cfg["not_recipients"], flat):
                 return ln
             if self.is_body(ln):
@@ -262,7 +269,7 @@ class Reader:
     def _head_end(self) -> int:
         """Index (in self.lines) of the first line after the head."""
         for k, ln in enumerate(self.lines):
-            if ln is self.recipients_at or self.is_body(ln) or rx.match(r"^(尊敬的|各位)", ln.flat):
+            if ln is self.recipients_at or self.is_body(ln) or ln.flat.startswith(("尊敬的", "各位")):
                 return k
         return len(self.lines)
 
@@ -270,7 +277,7 @@ class Reader:
     def doc_number(self) -> str | None:
         for ln in self.lines[: max(self.head_end, 1) + 2]:
             # the number stands alone on its line, in brackets or beside 签发人
-            flat = rx.sub(r"签发人[:：]\S*$", "", ln.flat)
+            flat = SIGNER_NOTE.sub("", ln.flat) if "签发人" in ln.flat else ln.flat
             lead = len(flat) - len(flat.lstrip("()（）[]【】"))
             m = DOC_NUMBER_RE.fullmatch(flat.strip("()（）[]【】"))
             if m:
@@ -281,7 +288,7 @@ class Reader:
         return None
 
     def is_title_like(self, flat: str, strict: bool) -> bool:
-        if not 5 <= len(flat) <= 100 or rx.search(r"[。；;:：]", flat[:-1]) or flat.endswith(("：", ":")):
+        if not 5 <= len(flat) <= 100 or STOP_OR_COLON.search(flat, 0, len(flat) - 1) or flat.endswith(("：", ":")):
             return False
         if flat.count("，") + flat.count(",") > 1 or DOC_NUMBER_RE.fullmatch(flat.strip("()（）")):
             return False
@@ -425,11 +432,11 @@ class Reader:
 
     def is_signer(self, ln: TextLine) -> bool:
         flat = ln.flat
-        if len(flat) > 60 or SENTENCE_PUNCT.search(flat) or rx.search(r"[:：]", flat):
+        if len(flat) > 60 or SENTENCE_PUNCT.search(flat) or ":" in flat or "：" in flat:
             return False
-        if rx.match(r"^\d+[.、．]|^[一二三四五六七八九十]+、", flat) or parse_date(flat):
+        if NUMBERED.match(flat) or parse_date(flat):
             return False
-        return bool(rx.search(r"\p{Han}{4,}", flat))
+        return bool(HAN4.search(flat))
 
     def _unsigned_issuer(self) -> list[str]:
         """No date printed: a far-indented organisation name closing the notice signs it."""
