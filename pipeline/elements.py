@@ -156,10 +156,6 @@ def parse_date(text: str) -> str | None:
     return dates.parse(text)
 
 
-def _any(patterns: list[str], text: str) -> bool:
-    return any_of(tuple(patterns)).search(text) is not None
-
-
 # flags, conditionals and back-references read differently inside a bigger pattern
 _NOT_COMBINABLE = regex.compile(r"\(\?(?![:=!<]|P<)|\\\d")
 
@@ -203,6 +199,8 @@ class Reader:
     def __init__(self, doc: Document):
         self.doc = doc
         self.cfg = config.load("elements")
+        self.furniture = any_of(tuple(self.cfg["furniture"]))
+        self.not_recipients = any_of(tuple(self.cfg["not_recipients"]))
         self.lines = text_lines(doc)
         self.full_width: int | None = None  # of the lines: see _full_width
         self.view = doc.work["view"]
@@ -218,7 +216,7 @@ class Reader:
     # --- layout -------------------------------------------------------------------
     def is_furniture(self, ln: TextLine) -> bool:
         if ln.furniture is None:
-            ln.furniture = _any(self.cfg["furniture"], ln.text) or _any(self.cfg["furniture"], ln.flat)
+            ln.furniture = bool(self.furniture.search(ln.text) or self.furniture.search(ln.flat))
         return ln.furniture
 
     def is_body(self, ln: TextLine) -> bool:
@@ -253,7 +251,7 @@ class Reader:
                 ln = self._joined(ln, nxt)  # a 主送 line wrapped before its last word
             flat = ln.flat
             if flat.endswith((":", "：")) and len(flat) <= 120 and "。" not in flat \
-                    and not self.is_furniture(ln) and not _any(self.cfg["not_recipients"], flat):
+                    and not self.is_furniture(ln) and not self.not_recipients.search(flat):
                 return ln
             if self.is_body(ln):
                 return None
