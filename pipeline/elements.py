@@ -28,6 +28,13 @@ DOC_NUMBER_RE = regex.compile(
     r"(?P<code>\p{Han}{1,10})\s*[〔\[［【(（]\s*(?P<y>\d{4})\s*[〕\]］】)）]\s*(?P<n>\d{1,5})\s*号")
 SENTENCE_PUNCT = regex.compile(r"[。；;，,]")
 META_LINE = regex.compile(r"^[-•·\s]*(?P<label>[^:：]{1,12}?)\s*[:：]\s*(?P<value>\S.*)$")
+WRAPPED_TAIL = regex.compile(r"\p{Han}{1,6}[:：]")  # the last word of a 主送 line, wrapped
+LIST_PUNCT = regex.compile(r"[，,、]")
+COLON_OR_STOP = regex.compile(r"[:：。]")
+STOP_OR_COLON = regex.compile(r"[。；;:：]")
+SIGNER_NOTE = regex.compile(r"签发人[:：]\S*$")
+NUMBERED = regex.compile(r"^\d+[.、．]|^[一二三四五六七八九十]+、")
+HAN4 = regex.compile(r"\p{Han}{4,}")
 PRINTED_BY_LINE = regex.compile(r"^(?P<org>.+?)\s*(?P<date>\S+年\s*\S+月\s*\S+日)\s*印发\s*$")
 
 
@@ -132,17 +139,21 @@ def _pieces(view: str, start: int, end: int, title_ends: tuple[str, ...]) -> lis
 FULL_DATE = regex.compile(r"\d{4}-\d{2}-\d{2}")
 # the longest `date` match of dates.py without spaces: `二〇二三年十二月二十八日` (an `iso` one is shorter)
 _FULL_DATE_MAX = 13
+_AFTER_YEAR = ("年", "-", ".", "/")  # (a tuple: "" is in every string)
 
 
 def _may_be_full_date(flat: str) -> bool:
-    """False when dates.parse(flat) cannot be a YYYY-MM-DD: only a `date` or `iso` mention starting the
-    line and followed by nothing but 日 gives one, and `flat` has no spaces to lengthen it."""
+    """False when dates.parse(flat) cannot be a YYYY-MM-DD: only a `date` or `iso` mention opening the
+    line (a year of four characters, then 年 or the separator) and followed by nothing but 日 gives
+    one, and `flat` has no spaces to lengthen it."""
     s = flat.strip()
-    return len(s.rstrip(" 日")) <= _FULL_DATE_MAX and ("年" in s or "-" in s or "." in s or "/" in s)
+    return s[4:5] in _AFTER_YEAR and len(s.rstrip(" 日")) <= _FULL_DATE_MAX
 
 
-def _any(patterns: list[str], text: str) -> bool:
-    return any_of(tuple(patterns)).search(text) is not None
+@functools.lru_cache(maxsize=4096)
+def parse_date(text: str) -> str | None:
+    """dates.parse of a line: lines repeat (a 成文日期 is read as a date line and as a signer)."""
+    return dates.parse(text)
 
 
 # flags, conditionals and back-references read differently inside a bigger pattern
@@ -188,6 +199,8 @@ class Reader:
     def __init__(self, doc: Document):
         self.doc = doc
         self.cfg = config.load("elements")
+        self.furniture = any_of(tuple(self.cfg["furniture"]))
+        self.not_recipients = any_of(tuple(self.cfg["not_recipients"]))
         self.lines = text_lines(doc)
         self.full_width: int | None = None  # of the lines: see _full_width
         self.view = doc.work["view"]
@@ -203,7 +216,7 @@ class Reader:
     # --- layout -------------------------------------------------------------------
     def is_furniture(self, ln: TextLine) -> bool:
         if ln.furniture is None:
-            ln.furniture = _any(self.cfg["furniture"], ln.text) or _any(self.cfg["furniture"], ln.flat)
+            ln.furniture = bool(self.furniture.search(ln.text) or self.furniture.search(ln.flat))
         return ln.furniture
 
     def is_body(self, ln: TextLine) -> bool:
@@ -233,12 +246,12 @@ class Reader:
             return None
         for k, ln in enumerate(self.lines[:20]):
             nxt = self.lines[k + 1] if k + 1 < len(self.lines) else None
-            if nxt and rx.fullmatch(r"\p{Han}{1,6}[:：]", nxt.flat) and rx.search(r"[，,、]", ln.flat) \
-                    and not rx.search(r"[:：。]", ln.flat):
+            if nxt and WRAPPED_TAIL.fullmatch(nxt.flat) and LIST_PUNCT.search(ln.flat) \
+                    and not COLON_OR_STOP.search(ln.flat):
                 ln = self._joined(ln, nxt)  # a 主送 line wrapped before its last word
             flat = ln.flat
-            if rx.search(r"[:：]$", flat) and len(flat) <= 120 and "。" not in flat \
-                    and not self.is_furniture(ln) and not _any(self.cfg["not_recipients"], flat):
+            if flat.endswith((":", "：")) and len(flat) <= 120 and "。" not in flat \
+                    and not self.is_furniture(ln) and not self.not_recipients.search(flat):
                 return ln
             if self.is_body(ln):
                 return None
@@ -254,7 +267,7 @@ class Reader:
     def _head_end(self) -> int:
         """Index (in self.lines) of the first line after the head."""
         for k, ln in enumerate(self.lines):
-            if ln is self.recipients_at or self.is_body(ln) or rx.match(r"^(尊敬的|各位)", ln.flat):
+            if ln is self.recipients_at or self.is_body(ln) or ln.flat.startswith(("尊敬的", "各位")):
                 return k
         return len(self.lines)
 
@@ -262,7 +275,7 @@ class Reader:
     def doc_number(self) -> str | None:
         for ln in self.lines[: max(self.head_end, 1) + 2]:
             # the number stands alone on its line, in brackets or beside 签发人
-            flat = rx.sub(r"签发人[:：]\S*$", "", ln.flat)
+            flat = SIGNER_NOTE.sub("", ln.flat) if "签发人" in ln.flat else ln.flat
             lead = len(flat) - len(flat.lstrip("()（）[]【】"))
             m = DOC_NUMBER_RE.fullmatch(flat.strip("()（）[]【】"))
             if m:
@@ -273,7 +286,7 @@ class Reader:
         return None
 
     def is_title_like(self, flat: str, strict: bool) -> bool:
-        if not 5 <= len(flat) <= 100 or rx.search(r"[。；;:：]", flat[:-1]) or flat.endswith(("：", ":")):
+        if not 5 <= len(flat) <= 100 or STOP_OR_COLON.search(flat, 0, len(flat) - 1) or flat.endswith(("：", ":")):
             return False
         if flat.count("，") + flat.count(",") > 1 or DOC_NUMBER_RE.fullmatch(flat.strip("()（）")):
             return False
@@ -333,7 +346,7 @@ class Reader:
                 continue
             if self.is_body(ln) or rx.match(r"^本报讯|^\S{0,8}讯", flat):
                 break
-            if len(flat) <= 6 or dates.parse(flat) or rx.search(r"星期|第\d+版|[日晚]报|報$", flat):
+            if len(flat) <= 6 or parse_date(flat) or rx.search(r"星期|第\d+版|[日晚]报|報$", flat):
                 continue
             if rx.fullmatch(r"\S{2,8}(?:\s+\S{2,8}){1,4}", ln.text):
                 continue  # a kicker
@@ -365,7 +378,7 @@ class Reader:
         for ln in self.lines[self.head_end if after is None else after:]:
             if "印发" in ln.flat or not _may_be_full_date(ln.flat) or self.is_furniture(ln):
                 continue
-            norm = dates.parse(ln.flat)
+            norm = parse_date(ln.flat)
             if norm and FULL_DATE.fullmatch(norm):
                 out.append((ln, norm))
         return out
@@ -417,11 +430,11 @@ class Reader:
 
     def is_signer(self, ln: TextLine) -> bool:
         flat = ln.flat
-        if len(flat) > 60 or SENTENCE_PUNCT.search(flat) or rx.search(r"[:：]", flat):
+        if len(flat) > 60 or SENTENCE_PUNCT.search(flat) or ":" in flat or "：" in flat:
             return False
-        if rx.match(r"^\d+[.、．]|^[一二三四五六七八九十]+、", flat) or dates.parse(flat):
+        if NUMBERED.match(flat) or parse_date(flat):
             return False
-        return bool(rx.search(r"\p{Han}{4,}", flat))
+        return bool(HAN4.search(flat))
 
     def _unsigned_issuer(self) -> list[str]:
         """No date printed: a far-indented organisation name closing the notice signs it."""
@@ -459,7 +472,7 @@ class Reader:
     def speech_date(self) -> str | None:
         """A speech's date, printed under its title: `（2024年3月22日）`."""
         for ln in self.lines[: self.head_end + 1]:
-            norm = dates.parse(ln.flat.strip("()（）"))
+            norm = parse_date(ln.flat.strip("()（）"))
             if norm and rx.fullmatch(r"\d{4}-\d{2}-\d{2}", norm):
                 return norm
         return None
@@ -520,7 +533,7 @@ class Reader:
         for ln in reversed(self.lines):
             m = "印发" in ln.text and PRINTED_BY_LINE.match(ln.text)
             if m:
-                return compact(m["org"]).text, dates.parse(m["date"]) or ""
+                return compact(m["org"]).text, parse_date(m["date"]) or ""
         return None
 
 
