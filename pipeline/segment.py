@@ -1013,9 +1013,17 @@ def flag_noise(units: list[Unit], doc: Document) -> None:
         if starts is None or starts and _holds_span(spans, starts, u.start, u.end):
             for m in spam.finditer(view, u.start, u.end):
                 doc.flag("ocr_noise", f"spam spliced into the text: {m.group()}", m.start(), m.end())
-        if u.label == "table" and u.n_lines == 1 and u.text and not WORDISH.search(u.text) \
+        if u.label == "table" and u.n_lines == 1 and u.text and not _has_word_char(u.text) \
                 and u.text.strip("|｜") != "":
             doc.flag("ocr_noise", f"damaged table cell: {u.flat}", u.start, u.end)
+
+
+def _has_word_char(s: str) -> bool:
+    """WORDISH.search(s), told at once when s opens with a digit, an ASCII letter or
+    a common Chinese character (U+4E00..U+9FA5: all Han)."""
+    ch = s[:1]
+    return ch.isdecimal() or ch.isascii() and ch.isalnum() or "\u4e00" <= ch <= "\u9fa5" \
+        or WORDISH.search(s) is not None
 
 
 def _holds_span(spans: list[tuple[int, int]], starts: list[int], start: int, end: int) -> bool:
