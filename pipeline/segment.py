@@ -14,6 +14,9 @@ import collections
 import functools
 from dataclasses import dataclass, field
 
+import operator
+import re
+
 import ahocorasick
 import regex
 
@@ -32,7 +35,7 @@ def cues() -> dict:
         if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
             return Cue(value)
         if isinstance(value, dict):
-            return {k: comp(v) if k not in ("bullets", "header_words", "header_suffixes") else v
+            return {k: comp(v) if k not in ("bullets", "header_words", "header_suffixes", "name_endings") else v
                     for k, v in value.items()}
         if isinstance(value, str) and value.startswith("(?"):
             return regex.compile(value)
@@ -59,24 +62,32 @@ class Cue:
             ws = required_words(p)
             words.append(ws)
             groups.setdefault((p.startswith("^") and not _top_level_bars(p), ws is not None), []).append(p)
-        # (anchored, the words one of which it needs or None, the compiled patterns)
-        self.parts = [(anchored, _words_of(ps) if known else None, regex.compile(_union(ps)))
+        self.parts = [_Part(ps, anchored, _words_of(ps) if known else None)
                       for (anchored, known), ps in groups.items()]
         # every word that some match must contain, or None when a pattern needs none
         self.words = None if None in words else frozenset(w for ws in words for w in ws)
         self._automaton = None
+        firsts = [_first_char(p) if p.startswith("^") and not _top_level_bars(p) else None for p in patterns]
+        self._opens = None if None in firsts else _FirstChar("|".join(firsts))
 
     def test(self, s: str, present: frozenset | None = None) -> bool:
         """bool(self.search(s)).  `present`: the cue words (all_cue_words) found in
         a string that holds every word s holds, or None (not known)."""
         if present is not None and self.words is not None and self.words.isdisjoint(present):
             return False  # the common case, one set operation
-        for anchored, words, pattern in self.parts:
-            if present is not None and words is not None and words.isdisjoint(present):
+        for part in self.parts:
+            if present is not None and part.words is not None and part.words.isdisjoint(present):
                 continue
-            if (pattern.match(s) if anchored else pattern.search(s)) is not None:
+            if part.anchored:
+                if (part.opens is None or part.opens(s)) and part.pattern.match(s) is not None:
+                    return True
+            elif part.pattern.search(s) is not None:
                 return True
         return False
+
+    def may_open(self, s: str) -> bool:
+        """False when no match can start at the start of s (anchored patterns only)."""
+        return self._opens is None or self._opens(s)
 
     def word_spans(self, s: str) -> list[tuple[int, int]] | None:
         """Where the words this cue needs occur in s, by start (None: words not known).
@@ -89,6 +100,62 @@ class Cue:
                 self._automaton.add_word(w, len(w))
             self._automaton.make_automaton()
         return sorted((end + 1 - size, end + 1) for end, size in self._automaton.iter(s))
+
+
+class _Part:
+    """Patterns of a cue alike in being anchored or not and in needing known words."""
+    __slots__ = ("pattern", "anchored", "words", "opens")
+
+    def __init__(self, patterns: list[str], anchored: bool, words: frozenset | None):
+        self.pattern = regex.compile(_union(patterns))
+        self.anchored, self.words = anchored, words
+        firsts = [_first_char(p) for p in patterns] if anchored else [None]
+        self.opens = None if None in firsts else _FirstChar("|".join(firsts))
+
+
+class _FirstChar:
+    """Whether a string starts with a character that can open a match, memoised by character."""
+
+    def __init__(self, source: str):
+        self.regex = regex.compile(source)
+        self.seen: dict[str, bool] = {}
+
+    def __call__(self, s: str) -> bool:
+        if not s:
+            return False
+        ok = self.seen.get(s[0])
+        if ok is None:
+            ok = self.seen[s[0]] = self.regex.match(s[0]) is not None
+        return ok
+
+
+def _first_char(p: str) -> str | None:
+    """A pattern for the first character of any match of the anchored pattern p:
+    its first atoms up to one that is not optional (None: not told by this reading)."""
+    atoms, i = [], 1
+    while i < len(p):
+        ch = p[i]
+        if ch == "\\":
+            esc = p[i + 1:i + 2]
+            if esc and (esc in "dDsSwW" or not esc.isalnum()):
+                end = i + 2
+            elif esc in ("p", "P") and p[i + 2:i + 3] == "{":
+                end = p.index("}", i) + 1
+            else:
+                return None
+            atom = p[i:end]
+        elif ch == "[":
+            end = _skip_class(p, i)
+            atom = p[i:end]
+        elif ch in ".^$|(){}*+?":
+            return None
+        else:
+            end, atom = i + 1, regex.escape(ch)
+        optional, i = _quantifier(p, end)
+        atoms.append(atom)
+        if not optional:
+            return "|".join(atoms)
+    return None  # it may match an empty string
 
 
 def _union(patterns: list[str]) -> str:
@@ -106,7 +173,7 @@ def all_cue_words() -> ahocorasick.Automaton:
 
     def walk(value):
         if isinstance(value, Cue):
-            found.update(w for _, words, _ in value.parts if words for w in words)
+            found.update(w for part in value.parts if part.words for w in part.words)
         elif isinstance(value, dict):
             for v in value.values():
                 walk(v)
@@ -119,11 +186,15 @@ def all_cue_words() -> ahocorasick.Automaton:
 
 
 def cue_words_in(text: str) -> frozenset:
-    return frozenset(w for _, w in all_cue_words().iter(text))
+    return frozenset(map(_SECOND, all_cue_words().iter(text)))
 
 
-# Reading a pattern for the words it needs: a literal run, or a group whose every
-# alternative needs words, that no quantifier makes optional.  Anything unusual
+_SECOND = operator.itemgetter(1)
+
+
+# Reading a pattern for the words it needs: a literal run, a class of plain
+# characters, or a group whose every alternative needs words, that no quantifier
+# makes optional.  Anything unusual
 # (inline flags, lookarounds, rare escapes) gives no words, or ends the reading:
 # what was read before still holds.
 _QUANTIFIER = regex.compile(r"\{(\d*)(?:,(\d*))?\}")
@@ -159,7 +230,12 @@ def required_words(p: str) -> tuple[str, ...] | None:
                 else:
                     break
             elif ch == "[":
-                i = _skip_class(p, i)
+                end = _skip_class(p, i)
+                optional, _ = _quantifier(p, end)
+                body = p[i + 1:end - 1]
+                if body and not optional and not any(x in body for x in "\\[]-^&|~"):
+                    found.append(tuple(dict.fromkeys(body)))  # a class of plain characters: one of them
+                i = end
             elif ch == "(":
                 end = _skip_group(p, i)
                 optional, _ = _quantifier(p, end)
@@ -244,6 +320,11 @@ def _top_level_bars(p: str) -> list[int]:
 
 
 @functools.lru_cache(maxsize=1)
+def header_words() -> frozenset[str]:
+    return frozenset(cues()["table"]["header_words"])
+
+
+@functools.lru_cache(maxsize=1)
 def topic_terms() -> tuple[dict, float, float]:
     t = config.load("topics")
     return t["terms"], float(t["threshold"]), float(t["min_total"])
@@ -254,7 +335,14 @@ def org_ending():
     return regex.compile("(" + "|".join(config.load("sections")["wrap"]["name_endings"]) + r")([(（].{1,20}[)）])?$")
 
 
-@dataclass
+@functools.lru_cache(maxsize=1)
+def org_endings() -> tuple[str, ...] | None:
+    """The name endings, when all are plain words (None: some is a pattern)."""
+    endings = tuple(config.load("sections")["wrap"]["name_endings"])
+    return None if any(regex.escape(e) != e for e in endings) else endings
+
+
+@dataclass(eq=False, slots=True)  # units are told apart by identity
 class Unit:
     start: int          # raw offset of the first character that belongs to the unit
     end: int            # raw offset after its last non-blank character
@@ -283,7 +371,7 @@ def make_units(doc: Document) -> list[Unit]:
     units: list[Unit] = []
     for p in doc.work["paragraphs"]:
         start = p.start
-        debris = f["debris_pipe"].match(view[p.start:p.end])
+        debris = f["debris_pipe"].may_open(view[p.start:p.start + 1]) and f["debris_pipe"].match(view[p.start:p.end])
         if debris and p.end - p.start > 1 and p.start + debris.end() < p.end:
             doc.flag("ocr_noise", "scan debris at the start of a line", p.start, p.start + debris.end())
             start = p.start + debris.end()
@@ -323,28 +411,39 @@ def _unit(raw: str, view: str, a: int, b: int) -> Unit:
     while b > a and view[b - 1].isspace():
         b -= 1
     seg = view[a:b]
-    flat, text = _fold(seg)
     line_end = raw.find("\n", a, b)
     line_end = b if line_end < 0 else line_end
     line_start = raw.rfind("\n", 0, a) + 1
     # the first line with its indentation, or the unit's own part of a line it shares
     first = view[line_start:line_end] if not view[line_start:a].strip() else view[a:line_end]
-    return Unit(a, b, flat, text, first, seg.count("\n") + 1)
+    flat, text, n_lines, props, words = read_unit(seg, first)
+    return Unit(a, b, flat, text, first, n_lines, props=set(props), words=words)
+
+
+@functools.lru_cache(maxsize=16384)
+def read_unit(seg: str, first_line: str) -> tuple[str, str, int, frozenset, frozenset]:
+    """A unit's flat text, text, number of lines, cue features and cue words: a pure
+    function of its text, and real texts repeat lines (names, furniture)."""
+    flat, text = _fold(seg)
+    n_lines = seg.count("\n") + 1
+    return (flat, text, n_lines) + unit_features(flat, text, first_line, n_lines)
 
 
 def _fold(seg: str) -> tuple[str, str]:
     """The unit's flat text (lines joined, blanks folded to one space) and its
     text without whitespace."""
-    bare = seg.replace(" ", "")
-    if bare.isprintable():  # its only whitespace is plain spaces (printable: no other)
-        return " ".join(seg.split()), bare
-    return _BLANKS.sub(" ", seg.replace("\r", "").replace("\n", "")).strip(), squeeze(seg)
+    joined = seg.replace("\r", "").replace("\n", "")
+    bare = joined.replace(" ", "").replace("\t", "").replace("\u3000", "")
+    if bare.isprintable():  # no whitespace but these five (printable: no other)
+        return " ".join(joined.split()), bare
+    return _BLANKS.sub(" ", joined).strip(), squeeze(seg)
 
 
 # ---------------------------------------------------------------- local features
 
 NUM = regex.compile(r"^[-+]?\d+(\.\d+)?%?$")
-SENTENCE = regex.compile(r"[。！？!?；;]")
+# a class of literal characters: the standard `re` finds the same, at a cheaper call
+SENTENCE = re.compile(r"[。！？!?；;]")
 HAN = regex.compile(r"\p{Han}")
 HAN_ONLY = regex.compile(r"^\p{Han}+$")
 # a person listed with their unit: 王振华（青石镇人民政府）
@@ -360,6 +459,11 @@ _ALIGNED = regex.compile(r"\S {2,}\S")
 ORG_LIKE = regex.compile(r"^[\p{Han}\w()（）·\-*“”\"]{2,40}$")
 
 
+def is_num(x: str) -> bool:
+    """NUM.match(x), told at once for most cells: a number opens with a sign or a digit."""
+    return (x[:1].isdecimal() or x[:1] in ("+", "-")) and NUM.match(x) is not None
+
+
 def cells_of(first_line: str) -> list[str]:
     line = first_line.strip("\r")
     if "\t" in line:
@@ -367,8 +471,8 @@ def cells_of(first_line: str) -> list[str]:
     if "|" in line:
         return [x.strip() for x in line.strip().strip("|").split("|")]
     tokens = line.split()
-    if len(tokens) < 2:  # no gap to split at either
-        return tokens
+    if len(tokens) < 2 or "  " not in line and line.replace(" ", "").isprintable():
+        return tokens  # no gap (two blanks) to split at: its only blanks are single spaces
     return [x for x in _GAP.split(line.strip()) if x] if _GAPPED.search(line) else tokens
 
 
@@ -381,7 +485,7 @@ def is_header_row(cells: list[str]) -> bool:
             continue
         if not x.isalnum():  # an alphanumeric cell holds no whitespace to squeeze
             x = squeeze(x)
-        if len(x) > 12 or NUM.match(x) or SENTENCE.search(x):
+        if len(x) > 12 or is_num(x) or SENTENCE.search(x):
             return False  # a number or a phrase: data, not a header
         filled.append(x)
     if len(filled) < 2:
@@ -408,7 +512,7 @@ def table_features(props: set, flat: str, text: str, line: str, n_lines: int, pr
         elif not sentence:
             cells = line.split()
             # three cells or more, the first numeric or two others
-            if len(cells) >= 3 and (NUM.match(cells[0]) or _at_least(2, cells, NUM.match)):
+            if len(cells) >= 3 and (is_num(cells[0]) or _at_least(2, cells, is_num)):
                 props.add("row")
     if c["rank_item"].test(flat, present):
         props.add("row")
@@ -427,17 +531,10 @@ def _at_least(n: int, items: list, pred) -> bool:
     return False
 
 
-def local_features(u: Unit) -> None:
-    u.props, u.words = unit_features(u.flat, u.text, u.first_line, u.n_lines)
-    u.props = set(u.props)
-
-
-@functools.lru_cache(maxsize=16384)
 def unit_features(flat: str, text: str, first_line: str, n_lines: int) -> tuple[frozenset, frozenset]:
     """Cue features of one unit, and the cue words its text holds.  Most cues
     describe short lines (titles, captions, furniture), and the others are anchored
-    at the start of a line: long paragraphs are only searched at their head.  A
-    pure function of the unit's text: real texts repeat lines (names, furniture)."""
+    at the start of a line: long paragraphs are only searched at their head."""
     c = cues()
     n = c["notice"]
     present = cue_words_in(text)  # `flat` and its slices hold no word that `text` lacks
@@ -475,9 +572,9 @@ def unit_features(flat: str, text: str, first_line: str, n_lines: int) -> tuple[
         props.add("right_aligned")
     if size <= 60 and c["speech"]["heading"].test(text, present):
         props.add("speech_heading")
-    if size <= c["name_list"]["max_len"] and ORG_LIKE.match(text) and not NUM.match(text):
+    if size <= c["name_list"]["max_len"] and ORG_LIKE.match(text) and not is_num(text):
         props.add("name")
-        if org_ending().search(text) or PERSON_ENTRY.match(text):
+        if _ends_like_org(text) or text.endswith((")", "）")) and PERSON_ENTRY.match(text):
             props.add("org")
     if size <= 24 and c["name_list"]["heading"].test(text, present):
         props.add("verdict_heading")
@@ -488,13 +585,23 @@ def unit_features(flat: str, text: str, first_line: str, n_lines: int) -> tuple[
         props.add("note")
     if c["newspaper"]["lead"].test(head[:30], present):
         props.add("lead")
-    if short and not props & {"metadata", "colophon", "date"} and _is_debris(flat, text):
+    if short and not sentence and not props & {"metadata", "colophon", "date"} and _is_debris(flat, text):
         props.add("debris")
     table_features(props, flat, text, first_line, n_lines, present, sentence)
     return frozenset(props), present
 
 
+def _ends_like_org(s: str) -> bool:
+    """org_ending().search(s), told at once for most strings: a match ends the
+    string (no line break), with a name ending or a closing bracket."""
+    endings = org_endings()
+    if endings is None or s.endswith("\n"):
+        return org_ending().search(s) is not None
+    return s.endswith(endings) or s.endswith((")", "）")) and org_ending().search(s) is not None
+
+
 def _is_debris(flat: str, text: str) -> bool:
+    """OCR debris: a short line of scattered single characters."""
     if len(text) > 30 or ":" in flat or "|" in flat:
         return False
     tokens = flat.split()
@@ -584,8 +691,7 @@ def _cell_like(u: Unit) -> bool:
 
 def _flattened_table_at(units: list[Unit], i: int) -> bool:
     """A table printed one cell per line: a header cell then a run of short cells, many numeric."""
-    words = cues()["table"]["header_words"]
-    if not any(units[i].text == w for w in words):
+    if units[i].text not in header_words():
         return False
     run = []
     for u in units[i:i + 40]:
@@ -904,12 +1010,20 @@ def flag_noise(units: list[Unit], doc: Document) -> None:
     spans = spam.word_spans(view)
     starts = [a for a, _ in spans] if spans is not None else None
     for u in units:
-        if starts is None or _holds_span(spans, starts, u.start, u.end):
+        if starts is None or starts and _holds_span(spans, starts, u.start, u.end):
             for m in spam.finditer(view, u.start, u.end):
                 doc.flag("ocr_noise", f"spam spliced into the text: {m.group()}", m.start(), m.end())
-        if u.label == "table" and u.n_lines == 1 and u.text and not WORDISH.search(u.text) \
+        if u.label == "table" and u.n_lines == 1 and u.text and not _has_word_char(u.text) \
                 and u.text.strip("|｜") != "":
             doc.flag("ocr_noise", f"damaged table cell: {u.flat}", u.start, u.end)
+
+
+def _has_word_char(s: str) -> bool:
+    """WORDISH.search(s), told at once when s opens with a digit, an ASCII letter or
+    a common Chinese character (U+4E00..U+9FA5: all Han)."""
+    ch = s[:1]
+    return ch.isdecimal() or ch.isascii() and ch.isalnum() or "\u4e00" <= ch <= "\u9fa5" \
+        or WORDISH.search(s) is not None
 
 
 def _holds_span(spans: list[tuple[int, int]], starts: list[int], start: int, end: int) -> bool:
@@ -950,9 +1064,7 @@ def build_sections(doc: Document, units: list[Unit]) -> list[Section]:
 @register("segment")
 def make_segment():
     def segment(doc: Document) -> Document:
-        units = make_units(doc)
-        for u in units:
-            local_features(u)
+        units = make_units(doc)  # with their local features
         kind = detect_genre(units)
         doc.genre = "other" if kind == "speech" else kind
         if kind != "speech":
