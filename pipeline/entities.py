@@ -15,6 +15,7 @@ always holds; `norm` carries the joinable form:
 from __future__ import annotations
 
 import bisect
+import collections
 import functools
 import itertools
 
@@ -31,17 +32,33 @@ from .registry import register
 USER_DICT = MODELS_DIR / "units.dict"
 
 
-class Mentions:
-    """Entities of one document, kept free of duplicates and of overlaps within a type.
+class Spans:
+    """Spans that never overlap, sorted by start and so by end too: an overlap test is a
+    bisection, not a scan."""
 
-    Each type's spans never overlap, so sorted by start they are sorted by end too:
-    an overlap test is a bisection, not a scan over every entity."""
+    __slots__ = ("starts", "ends")
+
+    def __init__(self):
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+
+    def overlaps(self, start: int, end: int) -> bool:
+        i = bisect.bisect_right(self.ends, start)  # the first span ending after `start`
+        return i < len(self.ends) and self.starts[i] < end
+
+    def insert(self, start: int, end: int) -> None:
+        i = bisect.bisect_left(self.starts, start)
+        self.starts.insert(i, start)
+        self.ends.insert(i, end)
+
+
+class Mentions:
+    """Entities of one document, kept free of duplicates and of overlaps within a type."""
 
     def __init__(self, doc: Document):
         self.doc = doc
         self.items: dict[tuple[str, int, int], Entity] = {}
-        self.starts: dict[str, list[int]] = {}  # per type, sorted
-        self.ends: dict[str, list[int]] = {}
+        self.spans: dict[str, Spans] = collections.defaultdict(Spans)  # per type
 
     def add(self, type_: str, start: int, end: int, norm: str | None = None) -> None:
         raw = self.doc.raw
@@ -49,23 +66,17 @@ class Mentions:
             start += 1
         while end > start and raw[end - 1].isspace():
             end -= 1
-        if start >= end or self._overlaps(type_, start, end):
+        spans = self.spans[type_]
+        if start >= end or spans.overlaps(start, end):
             return
-        starts, ends = self.starts.setdefault(type_, []), self.ends.setdefault(type_, [])
-        i = bisect.bisect_left(starts, start)
-        starts.insert(i, start)
-        ends.insert(i, end)
+        spans.insert(start, end)
         self.items[(type_, start, end)] = Entity(type_, raw[start:end], start, end, norm)
 
-    def _overlaps(self, type_: str, start: int, end: int) -> bool:
-        ends = self.ends.get(type_)
-        if not ends:
-            return False
-        i = bisect.bisect_right(ends, start)  # the first span ending after `start`
-        return i < len(ends) and self.starts[type_][i] < end
-
     def covered(self, start: int, end: int, types: tuple[str, ...]) -> bool:
-        return any(self._overlaps(t, start, end) for t in types)
+        for type_ in types:
+            if self.spans[type_].overlaps(start, end):
+                return True
+        return False
 
     def sorted(self) -> list[Entity]:
         return sorted(self.items.values(), key=lambda e: (e.start, e.end, e.type))
@@ -74,32 +85,39 @@ class Mentions:
 def add_units(doc: Document, found: Mentions, flat: Compact) -> None:
     """Table units where their row prints them; then the same units and dictionary units in running text."""
     known: dict[str, str] = {}
+    text, offsets = flat.text, flat.offsets
     for rec in doc.records:
         key = squeezed_unit(rec.unit)
         if not key:
             continue
         known.setdefault(key, rec.unit_full)
         i, j = persons.flat_range(flat, rec.start, rec.end)  # the name as printed, spaces between its characters allowed
-        at = flat.text.find(key, i, j)
+        at = text.find(key, i, j)
         if at >= 0:
-            start, end = flat.span(at, at + len(key))
-            found.add("ORG", start, end, rec.unit_full)
-    for word in dictionary_units_in(flat.text):  # (the others are not searched for)
+            found.add("ORG", offsets[at], offsets[at + len(key) - 1] + 1, rec.unit_full)
+    for word in dictionary_units_in(text):  # (the others are not searched for)
         known.setdefault(word, None)
+    orgs = found.spans["ORG"]
     for key in sorted(known, key=len, reverse=True):
         if len(key) < 3:
             continue
-        at = flat.text.find(key)
+        at = text.find(key)
         while at >= 0:  # plain substring search: hundreds of names over the text, in C
-            start, end = flat.span(at, at + len(key))
-            if not found.covered(start, end, ("ORG",)):
+            start, end = offsets[at], offsets[at + len(key) - 1] + 1  # (flat.span)
+            if not orgs.overlaps(start, end):
                 found.add("ORG", start, end, known[key] or units.full_name(doc, doc.raw[start:end]))
-            at = flat.text.find(key, at + len(key))
+            at = text.find(key, at + len(key))
 
 
-@functools.lru_cache(maxsize=4096)
+# what `\s` matches (Unicode White_Space), to delete by str.translate rather than a regex
+_NO_SPACES = str.maketrans("", "", "\t\n\v\f\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
+                           "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
+
+
+@functools.lru_cache(maxsize=16384)
 def squeezed_unit(unit: str) -> str:
-    return rx.sub(r"\s+", "", fold(unit))
+    """The unit folded, without the spaces `\\s` matches."""
+    return fold(unit).translate(_NO_SPACES)
 
 
 def add_running_text_orgs(doc: Document, found: Mentions, flat: Compact) -> None:

@@ -61,11 +61,7 @@ class Gazetteer:
         # every full name at once (for find_all): an Aho-Corasick automaton of the names
         # spelt backwards, run over the text backwards, as its root then has a few children
         # (the last characters: 县, 区, 市 …) instead of a thousand first characters
-        self.reversed_names = ahocorasick.Automaton()
-        for name in self.by_name:
-            if len(name) >= 2:
-                self.reversed_names.add_word(name[::-1], len(name))
-        self.reversed_names.make_automaton()
+        self.reversed_names = literal_automaton([n for n in self.by_name if len(n) >= 2], reversed_=True)
 
     def parent(self, div: Division) -> Division | None:
         code = div.parent_code
@@ -97,18 +93,41 @@ class Gazetteer:
 
     def find_all(self, text: str) -> list[tuple[int, Division]]:
         """Every full division name in text, left to right, longest first."""
-        longest: dict[int, int] = {}  # start -> length of the longest name starting there
-        last = len(text) - 1
-        for at, length in self.reversed_names.iter(text[::-1]):
-            start = last - at  # the name's last character in the reversed text is its first
-            if length > longest.get(start, 0):
-                longest[start] = length
-        out, pos = [], 0
-        for start in sorted(longest):  # leftmost first, then skip what it covers
-            if start >= pos:
-                pos = start + longest[start]
-                out.append((start, self.by_name[text[start:pos]][0]))
-        return out
+        return [(start, self.by_name[text[start:end]][0])
+                for start, end in literal_matches(self.reversed_names, text, reversed_=True)]
+
+
+def literal_automaton(words, reversed_: bool = False) -> ahocorasick.Automaton:
+    """An Aho-Corasick automaton of these (non-empty) words, for `literal_matches`; spelt
+    backwards, for a text run backwards, when the words share few last characters but
+    start with many (its root then has a few children, not hundreds)."""
+    automaton = ahocorasick.Automaton()
+    for word in words:
+        automaton.add_word(word[::-1] if reversed_ else word, len(word))
+    automaton.make_automaton()
+    return automaton
+
+
+def literal_matches(automaton: ahocorasick.Automaton, text: str, reversed_: bool = False) -> list[tuple[int, int]]:
+    """(start, end) of what `regex.finditer` of an alternation of the words, longest first,
+    finds: left to right, the longest word at each place, never overlapping."""
+    if automaton.kind == ahocorasick.EMPTY:
+        return []
+    longest: dict[int, int] = {}  # start -> length of the longest word starting there
+    if reversed_:
+        last = len(text) - 1  # a word's last character in the reversed text is its first
+        found = ((last - at, n) for at, n in automaton.iter(text[::-1]))
+    else:
+        found = ((at - n + 1, n) for at, n in automaton.iter(text))
+    for start, n in found:
+        if n > longest.get(start, 0):
+            longest[start] = n
+    out, pos = [], 0
+    for start in sorted(longest):
+        if start >= pos:
+            pos = start + longest[start]
+            out.append((start, pos))
+    return out
 
 
 def short_name(name: str, nations: list[str]) -> str:

@@ -22,6 +22,7 @@ import ahocorasick
 import regex
 
 from . import config, rx
+from .gazetteer import literal_automaton, literal_matches
 from .normalise import Compact, compact, fold
 
 
@@ -49,6 +50,7 @@ def cues() -> Cues:
                 frozenset(cfg["sure_labels"]), tuple(config.load("units")["suffixes"]["org"]))
 
 
+@functools.lru_cache(maxsize=8192)
 def is_name(word: str) -> bool:
     """A surname and one or two given-name characters (a compound surname and one or two)."""
     c = cues()
@@ -107,10 +109,9 @@ def _credit_patterns():
 
 
 @functools.lru_cache(maxsize=1)
-def _official_patterns():
-    c = cues()
-    return (regex.compile("|".join(map(regex.escape, c.titles))),
-            regex.compile("|".join(map(regex.escape, c.before))))
+def _official_automata() -> tuple[ahocorasick.Automaton, ahocorasick.Automaton]:
+    """Titles, and words after a name: literals, found as an alternation of them would be."""
+    return literal_automaton(cues().titles), literal_automaton(cues().before)
 
 
 def _longest_name(chars: str) -> str | None:
@@ -125,20 +126,19 @@ def official_names(text: str, line: bool = False) -> list[tuple[int, int]]:
     name may also close it (`约谈人：县政府副县长 廖文彬`)."""
     c = cues()
     spans = []
-    titles_re, before_re = _official_patterns()
-    for m in titles_re.finditer(text):
-        i = m.end()
+    titles, before = _official_automata()
+    for _, i in literal_matches(titles, text):
         for n in (4, 3, 2):
             word = text[i:i + n]
-            if len(word) == n and is_name(word) and (text[i + n:].startswith(c.after) or
+            if len(word) == n and is_name(word) and (text.startswith(c.after, i + n) or
                                                        (line and i + n == len(text))):
                 spans.append((i, i + n))
                 break
-    for m in before_re.finditer(text):
+    for at, _ in literal_matches(before, text):
         for n in (3, 2, 4):
-            word = text[max(0, m.start() - n):m.start()]
+            word = text[max(0, at - n):at]
             if len(word) == n and is_name(word):
-                spans.append((m.start() - n, m.start()))
+                spans.append((at - n, at))
                 break
     return spans
 
@@ -191,39 +191,71 @@ def _lines_with_cues(flat: Compact, lines: list) -> set[int]:
     word after a name: the only lines `official_names` can find a name in."""
     if not cues().titles + cues().before:
         return set()
+    return _lines_holding(((flat.offsets[last - n + 1], flat.offsets[last] + 1)
+                           for last, n in _cue_automaton().iter(flat.text)), lines)
+
+
+def _lines_holding(spans, lines: list) -> set[int]:
+    """The indices of the lines (in order, as split) that hold one of these raw spans whole."""
     starts = [ln.start for ln in lines]
     out = set()
-    for last, n in _cue_automaton().iter(flat.text):
-        first, final = flat.offsets[last - n + 1], flat.offsets[last]
+    for first, end in spans:
         k = bisect.bisect_right(starts, first) - 1
-        if k >= 0 and final < lines[k].end:
+        if k >= 0 and end <= lines[k].end:
             out.add(k)
     return out
+
+
+@functools.lru_cache(maxsize=1)
+def _credit_automaton() -> ahocorasick.Automaton:
+    """What a line needs for `credit_names` or `listed_name` to find anything in it: a long
+    credit label, `摄`, a bracket (the short labels, `文`, `图`, are `_short_label_re`'s)."""
+    automaton = ahocorasick.Automaton()
+    for word in [x for x in cues().labels if len(x) > 1] + ["摄", "(", "（", ")", "）"]:
+        automaton.add_word(word, len(word))
+    automaton.make_automaton()
+    return automaton
+
+
+@functools.lru_cache(maxsize=1)
+def _short_label_re() -> regex.Pattern | None:
+    short = "|".join(regex.escape(x) for x in cues().labels if len(x) == 1)
+    return regex.compile(rf"(?:{short})[^\S\n]*[/／:：]") if short else None
+
+
+def _lines_with_credits(view: str, lines: list) -> set[int]:
+    found = [(last - n + 1, last + 1) for last, n in _credit_automaton().iter(view)]
+    if _short_label_re() is not None:
+        found += [m.span() for m in _short_label_re().finditer(view)]
+    return _lines_holding(found, lines)
 
 
 def find(view: str, lines, bylines: bool = False, flat: Compact | None = None) -> list[tuple[int, int]]:
     """Raw spans of every person mention in the document (`bylines`: a news page, where a
     name alone under a heading is its author; `flat`: `compact(view)` if already made)."""
     flat = flat or compact(view)
-    lines = list(lines)
+    lines = list(lines)  # (as split: in order)
     with_cues = _lines_with_cues(flat, lines)
+    with_credits = _lines_with_credits(view, lines)
     found: set[tuple[int, int]] = set()
     previous = ""
-    for k, ln in enumerate(lines):
+    # only a byline needs every line (the one before it); else only lines with something to read
+    for k in range(len(lines)) if bylines else sorted(with_cues | with_credits):
+        ln = lines[k]
         text = view[ln.start:ln.end]
         if not text.strip():
             continue  # (nothing to find, and not a `previous` line)
-        for a, b in credit_names(text):
-            found.add((ln.start + a, ln.start + b))
+        if k in with_credits:
+            for a, b in credit_names(text):
+                found.add((ln.start + a, ln.start + b))
         if k in with_cues:
             line = within(flat, ln.start, ln.end)
             for a, b in official_names(line.text, line=True):
                 found.add(line.span(a, b))
-        span = (byline_name(text, previous) if bylines else None) or listed_name(text)
+        span = (byline_name(text, previous) if bylines else None) or (listed_name(text) if k in with_credits else None)
         if span:
             found.add((ln.start + span[0], ln.start + span[1]))
-        if text.strip():
-            previous = text
+        previous = text
     for a, b in official_names(flat.text):
         found.add(flat.span(a, b))
     names = {rx.sub(r"\s", "", view[a:b]) for a, b in found}
