@@ -93,7 +93,7 @@ def _make_rjieba(hmm: bool) -> "Backend":
                 out.append(w)
         return out
     # rjieba's tags come from the dictionary (`x` for unknown words): not posseg's per-character HMM
-    return Backend(cut, lambda text: [tuple(p) for p in seg.tag(text, hmm)])
+    return Backend(cut, lambda text: seg.tag(text, hmm))  # already a list of (word, tag) tuples
 
 
 def _make_jieba(hmm: bool) -> "Backend":
