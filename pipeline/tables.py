@@ -25,6 +25,7 @@ from .normalise import Line, clean, split_lines
 from .registry import register
 
 NUMBER = regex.compile(r"^[-+]?\d+(?:\.\d+)?$")
+NUMBER_CELL = regex.compile(r"[-+]?\d+(?:\.\d+)?分?")  # is_number: a number, or a score in 分
 NUMERIC_ROLES = ("score", "count")
 SPACES = regex.compile(r"\s+")
 BREAKS_OR_SPACES = regex.compile(r"[\s\r\n \t\u3000\x1c-\x1f]")
@@ -112,21 +113,36 @@ def split_on(raw: str, view: str, a: int, b: int, sep: str) -> list[Cell]:
 
 def line_row(raw: str, view: str, line: Line) -> RawRow | None:
     """One line as a row of cells; None for a blank line."""
-    text = view[line.start:line.end]
-    if not text.strip():
+    shape = row_shape(raw[line.start:line.end], view[line.start:line.end])
+    if shape is None:
         return None
-    if "\t" in text:
-        return RawRow(split_on(raw, view, line.start, line.end, "\t"), line.start, line.end, "pos")
-    stripped = text.strip()
+    mode, cells, at = shape[0], shape[1], line.start
+    return RawRow([Cell(text, key, at + a, at + b) for text, key, a, b in cells], line.start, line.end, mode)
+
+
+@functools.lru_cache(maxsize=CACHE)
+def row_shape(raw: str, view: str) -> tuple[str, tuple[tuple[str, str, int, int], ...]] | None:
+    """The mode and cells (text, key, start, end from the line's start) of a line's text
+    (tables repeat their lines: a header after each page break, the same notice reposted)."""
+    row = split_row(raw, view)
+    return None if row is None else (row.mode, tuple((c.text, c.key, c.start, c.end) for c in row.cells))
+
+
+def split_row(raw: str, view: str) -> RawRow | None:
+    """The text of one line as a row of cells; None for a blank line."""
+    if not view.strip():
+        return None
+    if "\t" in view:
+        return RawRow(split_on(raw, view, 0, len(view), "\t"), 0, len(view), "pos")
+    stripped = view.strip()
     if stripped.startswith("|") and stripped.count("|") >= 2:
-        cells = split_on(raw, view, line.start, line.end, "|")
+        cells = split_on(raw, view, 0, len(view), "|")
         if cells and cells[0].blank:
             cells = cells[1:]
         if cells and cells[-1].blank:
             cells = cells[:-1]
-        return RawRow(cells, line.start, line.end, "pos")
-    cells = [make_cell(raw, view, line.start + m.start(), line.start + m.end()) for m in TOKEN.finditer(text)]
-    return RawRow(cells, line.start, line.end, "tokens")
+        return RawRow(cells, 0, len(view), "pos")
+    return RawRow([make_cell(raw, view, m.start(), m.end()) for m in TOKEN.finditer(view)], 0, len(view), "tokens")
 
 
 def piped_cell_rows(raw: str, view: str, lines: list[Line]) -> list[RawRow]:
@@ -163,7 +179,7 @@ def role_of(key: str) -> str | None:
 
 
 def is_number(key: str) -> bool:
-    return bool(NUMBER.match(key.removesuffix("分")))
+    return bool(NUMBER_CELL.fullmatch(key))
 
 
 @functools.lru_cache(maxsize=CACHE)
@@ -188,18 +204,25 @@ def to_rank(key: str) -> int | None:
 def header_roles(cells: list[Cell]) -> list[str | None] | None:
     """The roles of a header row's cells, or None when the row is not a header."""
     keys = [c.key for c in cells]
-    if any(is_number(k) for k in keys if k):
+    if any(map(NUMBER_CELL.fullmatch, keys)):  # (is_number of every key)
         return None
+    roles = header_roles_of(tuple(keys))
+    return None if roles is None else list(roles)
+
+
+@functools.lru_cache(maxsize=CACHE)
+def header_roles_of(keys: tuple[str, ...]) -> tuple[str | None, ...] | None:
+    """header_roles of a row of keys none of which is a number."""
     roles = [role_of(k) if k else None for k in keys]
     known = [r for r in roles if r]
     filled = [k for k in keys if k]
     if known == ["unit"] and 3 <= len(filled) <= 10 and all(len(k) <= 8 for k in filled):
-        return roles  # `乡镇 问题数 已整改 整改率`: a unit column and short names of others
+        return tuple(roles)  # `乡镇 问题数 已整改 整改率`: a unit column and short names of others
     if len(known) < 2 or not ({"unit", "rank", "score"} & set(known)):
         return None
     if sum(1 for k, r in zip(keys, roles) if k and not r) > len(known) and len(set(known)) < 3:
         return None
-    return roles
+    return tuple(roles)
 
 
 def period(roles: list[str | None], keys: list[str]) -> int:
@@ -460,7 +483,7 @@ def parse_block(raw: str, view: str, lines: list[Line], titles: list[str] | None
             continue
         header_open = False
         filled = [c for c in row.cells if c.key]
-        if filled and len(filled) <= 6 and row.mode == "pos" and all(label_grade(c.key) for c in filled):
+        if filled and len(filled) <= 6 and row.mode == "pos" and all(map(label_grade, [c.key for c in filled])):
             pending_labels = {i: c.text for i, c in enumerate(row.cells) if not c.blank}
             continue
         text = clean_cached(raw[line.start:line.end]) if row.mode != "pos" else ""  # read only off "pos" rows
@@ -477,13 +500,13 @@ def parse_block(raw: str, view: str, lines: list[Line], titles: list[str] | None
         if table is None:
             continue
         share = patterns()["share"]
-        if row.mode == "pos" and filled and all(share.match(c.key) for c in filled):
+        if row.mode == "pos" and filled and all(map(share.match, [c.key for c in filled])):
             for i, c in enumerate(row.cells):
                 if not c.blank:
                     table.shares[i % table.width] = float(share.match(c.key).group(1))
             continue
         added = rows_to_records(table, row, legends) if row.mode == table.mode else []
-        if not added and row.mode != "pos" and len(text) <= 40 and not any(is_number(k) for k in keys):
+        if not added and row.mode != "pos" and len(text) <= 40 and not any(map(NUMBER_CELL.fullmatch, keys)):
             pending_group = text  # a caption inside the block
     return [t for t in tables if t.records]
 
@@ -671,7 +694,7 @@ def tables_of(doc: Document) -> list[tuple[str, Table]]:
     """(section id, table) for every table section, captions taken from the titles before it."""
     raw, view = doc.raw, doc.work["view"]
     legends = legends_of(raw, view)
-    find_section = section_finder(doc.sections)
+    find_section = None  # made for the first table found
     out: list[tuple[str, Table]] = []
     titles: list[str] = []
     last, prev_end = None, 0
@@ -690,6 +713,8 @@ def tables_of(doc: Document) -> list[tuple[str, Table]]:
             last, prev_end = "title", sec.start + len(raw[sec.start:sec.end].rstrip())
         elif sec.type == "table":
             found = parse_block(raw, view, section_lines(doc, sec.start, end), titles, legends)
+            if found and find_section is None:
+                find_section = section_finder(doc.sections)
             for t in found:
                 for rec in t.records:
                     holder = find_section(rec.start)
