@@ -55,12 +55,11 @@ def patterns() -> dict:
 clean_cached = functools.lru_cache(maxsize=CACHE)(clean)
 
 
-@functools.lru_cache(maxsize=CACHE)
 def cell_texts(raw: str, view: str) -> tuple[str, str]:
     """A cell's display text and its key (the folded text without spaces)."""
     if BREAKS_OR_SPACES.search(raw) is None and BREAKS_OR_SPACES.search(view) is None:
         return raw, view  # what clean and the key drop is not there (the ends are stripped already)
-    return clean(raw), SPACES.sub("", view)
+    return clean_cached(raw), SPACES.sub("", view)
 
 
 # ---------------------------------------------------------------- cells and rows
@@ -85,28 +84,39 @@ class RawRow:
     mode: str  # "pos": cells by column; "cells": whole cells, missing ones dropped; "tokens": split on spaces
 
 
+CellFields = tuple[str, str, int, int]  # a Cell's text, key, start, end
+
+
 def make_cell(raw: str, view: str, a: int, b: int) -> Cell:
+    return Cell(*cell_fields(raw, view, a, b))
+
+
+def cell_fields(raw: str, view: str, a: int, b: int) -> CellFields:
     piece = view[a:b]
     core = piece.strip()  # str.strip drops exactly the characters str.isspace names
     if len(core) != len(piece):
         a += len(piece) - len(piece.lstrip())
         b = a + len(core)
-    return Cell(*cell_texts(raw[a:b], core), a, b)
+    return *cell_texts(raw[a:b], core), a, b
 
 
 def split_on(raw: str, view: str, a: int, b: int, sep: str) -> list[Cell]:
-    """make_cell for every piece between separators (inlined: the hottest loop of the stage)."""
+    return [Cell(*f) for f in split_fields(raw, view, a, b, sep)]
+
+
+def split_fields(raw: str, view: str, a: int, b: int, sep: str) -> list[CellFields]:
+    """cell_fields of every piece between separators (inlined: the hottest loop of the stage)."""
     cells = []
     for piece in view[a:b].split(sep):
         end = a + len(piece)
         core = piece.strip()
         if len(core) == len(piece):
-            cells.append(Cell(*cell_texts(raw[a:end], piece), a, end))
+            cells.append((*cell_texts(raw[a:end], piece), a, end))
         elif core:
             start = a + len(piece) - len(piece.lstrip())
-            cells.append(Cell(*cell_texts(raw[start:start + len(core)], core), start, start + len(core)))
+            cells.append((*cell_texts(raw[start:start + len(core)], core), start, start + len(core)))
         else:
-            cells.append(Cell("", "", end, end))  # a blank cell sits at its end, as make_cell puts it
+            cells.append(("", "", end, end))  # a blank cell sits at its end, as make_cell puts it
         a = end + 1
     return cells
 
@@ -121,28 +131,22 @@ def line_row(raw: str, view: str, line: Line) -> RawRow | None:
 
 
 @functools.lru_cache(maxsize=CACHE)
-def row_shape(raw: str, view: str) -> tuple[str, tuple[tuple[str, str, int, int], ...]] | None:
-    """The mode and cells (text, key, start, end from the line's start) of a line's text
-    (tables repeat their lines: a header after each page break, the same notice reposted)."""
-    row = split_row(raw, view)
-    return None if row is None else (row.mode, tuple((c.text, c.key, c.start, c.end) for c in row.cells))
-
-
-def split_row(raw: str, view: str) -> RawRow | None:
-    """The text of one line as a row of cells; None for a blank line."""
+def row_shape(raw: str, view: str) -> tuple[str, tuple[CellFields, ...]] | None:
+    """The mode and cells (offsets from the line's start) of a line's text, None for a blank
+    line (tables repeat their lines: a header after each page break, the same notice reposted)."""
     if not view.strip():
         return None
     if "\t" in view:
-        return RawRow(split_on(raw, view, 0, len(view), "\t"), 0, len(view), "pos")
+        return "pos", tuple(split_fields(raw, view, 0, len(view), "\t"))
     stripped = view.strip()
     if stripped.startswith("|") and stripped.count("|") >= 2:
-        cells = split_on(raw, view, 0, len(view), "|")
-        if cells and cells[0].blank:
+        cells = split_fields(raw, view, 0, len(view), "|")
+        if cells and not cells[0][1]:  # blank cells outside the outer pipes
             cells = cells[1:]
-        if cells and cells[-1].blank:
+        if cells and not cells[-1][1]:
             cells = cells[:-1]
-        return RawRow(cells, 0, len(view), "pos")
-    return RawRow([make_cell(raw, view, m.start(), m.end()) for m in TOKEN.finditer(view)], 0, len(view), "tokens")
+        return "pos", tuple(cells)
+    return "tokens", tuple(cell_fields(raw, view, m.start(), m.end()) for m in TOKEN.finditer(view))
 
 
 def piped_cell_rows(raw: str, view: str, lines: list[Line]) -> list[RawRow]:
@@ -203,7 +207,10 @@ def to_rank(key: str) -> int | None:
 
 def header_roles(cells: list[Cell]) -> list[str | None] | None:
     """The roles of a header row's cells, or None when the row is not a header."""
-    keys = [c.key for c in cells]
+    return roles_of_keys([c.key for c in cells])
+
+
+def roles_of_keys(keys: list[str]) -> list[str | None] | None:
     if any(map(NUMBER_CELL.fullmatch, keys)):  # (is_number of every key)
         return None
     roles = header_roles_of(tuple(keys))
@@ -465,7 +472,7 @@ def parse_block(raw: str, view: str, lines: list[Line], titles: list[str] | None
         if row is None:
             continue
         keys = [c.key for c in row.cells]
-        roles = header_roles(row.cells)
+        roles = roles_of_keys(keys)
         if roles is not None:
             repeated = table is not None and [c.key for c in row.cells if c.key] == \
                 [h.split("#")[0] for h in table.headers if h]
