@@ -28,7 +28,6 @@ NUMBER = regex.compile(r"^[-+]?\d+(?:\.\d+)?$")
 NUMBER_CELL = regex.compile(r"[-+]?\d+(?:\.\d+)?分?")  # is_number: a number, or a score in 分
 NUMERIC_ROLES = ("score", "count")
 SPACES = regex.compile(r"\s+")
-BREAKS_OR_SPACES = regex.compile(r"[\s\r\n \t\u3000\x1c-\x1f]")
 TOKEN = regex.compile(r"\S+")
 CUT_NUMBER = regex.compile(r"[\d.]+分?")
 RANK_DIGITS = regex.compile(r"\d{1,4}")
@@ -57,8 +56,8 @@ clean_cached = functools.lru_cache(maxsize=CACHE)(clean)
 
 def cell_texts(raw: str, view: str) -> tuple[str, str]:
     """A cell's display text and its key (the folded text without spaces)."""
-    if BREAKS_OR_SPACES.search(raw) is None and BREAKS_OR_SPACES.search(view) is None:
-        return raw, view  # what clean and the key drop is not there (the ends are stripped already)
+    if " " not in raw and " " not in view and raw.isprintable() and view.isprintable():
+        return raw, view  # no white space (all but " " is unprintable): nothing for clean and the key to drop
     return clean_cached(raw), SPACES.sub("", view)
 
 
