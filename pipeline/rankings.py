@@ -86,7 +86,7 @@ def required_words(pattern: str) -> list[tuple[str, ...]] | None:
         return None
     try:
         parsed = re._parser.parse(pattern)
-    except Exception:
+    except (re.error, ValueError, OverflowError, RecursionError):
         return None
     if parsed.state.flags & re.IGNORECASE:
         return None

@@ -13,15 +13,16 @@ from __future__ import annotations
 import bisect
 import functools
 import operator
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
+from itertools import pairwise
 
 import cn2an
 import regex
 
 from . import config, rx
 from .model import Document, Record
-from .normalise import Line, clean, split_lines
+from .normalise import Line, clean
 from .registry import register
 
 NUMBER = regex.compile(r"^[-+]?\d+(?:\.\d+)?$")
@@ -740,7 +741,7 @@ def tables_of(doc: Document) -> list[tuple[str, Table]]:
 def section_finder(sections: list) -> Callable[[int], str | None]:
     """offset -> id of the first section holding it (None outside them all): by bisection
     when sections are in order and do not overlap, else by a scan."""
-    if all(a.start <= a.end <= b.start for a, b in zip(sections, sections[1:])):
+    if all(a.start <= a.end <= b.start for a, b in pairwise(sections)):
         starts = [s.start for s in sections]
 
         def find(at: int) -> str | None:  # only the last section starting at or before `at` may hold it
