@@ -69,7 +69,9 @@ def patterns() -> dict:
                                                   "sentence_verdict", "predicate", "not_unit", "verdict_lead",
                                                   "consequence")}
     out["action"] = regex.compile(rf"被(?:[^，,。；;]{{0,6}}?(?:亮出|给予|予以|亮|挂))?[“\"]?({actions})[”\"]?$")
-    out["words"] = {key: required_words(c[key]) for key in ("graded_list", "placed_list")}
+    out["words"] = {key: required_words(c[key]) for key in ("graded_list", "placed_list", "prose_verdict",
+                                                             "sentence_verdict", "own_rank")}
+    out["words"]["action"] = required_words(out["action"].pattern)
     return out
 
 
@@ -84,7 +86,7 @@ def required_words(pattern: str) -> list[tuple[str, ...]] | None:
         return None
     try:
         parsed = re._parser.parse(pattern)
-    except Exception:
+    except (re.error, ValueError, OverflowError, RecursionError):
         return None
     if parsed.state.flags & re.IGNORECASE:
         return None
@@ -119,8 +121,17 @@ def collect_words(items: list, factors: list[tuple[str, ...]]) -> None:
 
 
 def may_match(key: str, text: str) -> bool:
+    """Does `text` hold a word of every factor that patterns()[key] requires?"""
     words = patterns()["words"][key]
-    return words is None or all(any(w in text for w in factor) for factor in words)
+    if words is None:
+        return True
+    for factor in words:
+        for word in factor:
+            if word in text:
+                break
+        else:
+            return False
+    return True
 
 
 class UnitNames:
@@ -281,6 +292,7 @@ class Collector:
             self.add(it, group, grade=grade, prefix_of=first if i else None, spliced=spliced)
 
 
+@functools.lru_cache(maxsize=1 << 14)
 def is_verdict_heading(text: str) -> bool:
     """A line that is a verdict label on its own: `红榜`, `先进单位`, `二、达标单位（5个）`."""
     core = heading_core(text)
@@ -346,11 +358,12 @@ def scan_lines(doc: Document, lines: list[Line], col: Collector, base_group: str
         return " ".join(parts) if parts else (verdict or None)
 
     for ln in lines:
-        text = view[ln.start:ln.end].strip()
+        line_text = view[ln.start:ln.end]
+        text = line_text.strip()
         if not text:
             continue
-        lead = ln.start + (len(view[ln.start:ln.end]) - len(view[ln.start:ln.end].lstrip()))
-        places = list(PLACE.finditer(view, ln.start, ln.end))
+        lead = ln.start + (len(line_text) - len(line_text.lstrip()))
+        places = list(PLACE.finditer(view, ln.start, ln.end)) if "第" in text else None  # every place names 第
         if places:  # 第一名:X 第二名:Y, under a verdict heading they keep its verdict
             for i, m in enumerate(places):
                 stop = places[i + 1].start() if i + 1 < len(places) else ln.end
@@ -360,7 +373,7 @@ def scan_lines(doc: Document, lines: list[Line], col: Collector, base_group: str
             if not listing:
                 verdict = None
             continue
-        h = HEADING.match(text)
+        h = HEADING.match(text) if ":" in text or "：" in text else None  # a heading ends on its colon
         if h and not SCORED.search(text):
             label = h.group("label").strip()
             core = heading_core(label)
@@ -383,8 +396,8 @@ def scan_lines(doc: Document, lines: list[Line], col: Collector, base_group: str
             if not h.group("rest") and len(label) <= 12:
                 group_label, verdict, listing = label, None, False
                 continue
-        if (is_subheading(text) and len(text) <= 30) or is_verdict_heading(text):
-            base_group, group_label, verdict, listing = clean(raw[ln.start:ln.end]), None, None, False
+        if (len(text) <= 30 and is_subheading(text)) or is_verdict_heading(text):
+            base_group, group_label, verdict, listing = clean_cached(raw[ln.start:ln.end]), None, None, False
             v = verdict_of(heading_core(text)) if is_verdict_heading(text) else None
             if v is not None:  # 一、先进单位（4个） heads a list of units
                 verdict, listing, ranked, position = v, True, is_ranking_intro(text), 0
@@ -402,7 +415,7 @@ def scan_lines(doc: Document, lines: list[Line], col: Collector, base_group: str
                         col.add(it, group(), grade=verdict, rank=position if ranked else None,
                                 prefix_of=found[0].text if i else None)
                 continue
-            if unit_like(clean(raw[ln.start:ln.end])):  # one unit a line, or several joined by 、
+            if unit_like(clean_cached(raw[ln.start:ln.end])):  # one unit a line, or several joined by 、
                 found = split_items(raw, view, ln.start, ln.end)
                 for i, it in enumerate(found):
                     position += 1
@@ -561,7 +574,7 @@ class Prose:
 
     def own_place(self) -> None:
         """A speaker's own place: `我镇排名第14位`."""
-        if self.speaker:
+        if self.speaker and may_match("own_rank", self.t):
             for m in patterns()["own_rank"].finditer(self.t):
                 self.col.add(speaker_span(self.raw, self.speaker, *self.c.span(m.start(), m.end())), self.group,
                              rank=to_int(m.group(1)), named=False)
@@ -570,6 +583,8 @@ class Prose:
         """Places stated after a list of units (`A、B位列前三名`, `A以93.6分排名第一`) or
         before it (`排名后三位的A、B`), with what follows from them (`，被通报约谈`)."""
         t, clauses = self.t, self.clauses
+        if not may_match("prose_verdict", t):
+            return
         verdict_re = patterns()["prose_verdict"]
         for ci, cl in enumerate(clauses):
             m = verdict_re.search(t, cl.start(), cl.end())
@@ -622,6 +637,8 @@ class Prose:
 
     def actions(self) -> None:
         """`纺织街道被约谈`: units given an action."""
+        if not may_match("action", self.t):
+            return
         pattern = patterns()["action"]
         for cl in self.clauses:
             m = pattern.search(self.t[cl.start():cl.end()])
@@ -633,6 +650,8 @@ class Prose:
         """A verdict closing a sentence about what the units did (`A、B台账规范，…，予以通报表扬`);
         a verdict sentence without a subject (`决定予以通报批评`) is about the units of the
         sentences just before it (`经查，A、B两家单位…`)."""
+        if not may_match("sentence_verdict", self.t):
+            return
         sentences = list(SENTENCE.finditer(self.t))
         verdict_re = patterns()["sentence_verdict"]
         settled = -1  # the last sentence whose units a verdict took: no verdict reaches back past it
@@ -680,7 +699,7 @@ def same_unit(a: str, b: str) -> bool:
 
 
 def title_of(doc: Document, sec) -> str | None:
-    return sec.heading or doc.title or next((clean(doc.raw[s.start:s.end]) for s in doc.sections
+    return sec.heading or doc.title or next((clean_cached(doc.raw[s.start:s.end]) for s in doc.sections
                                              if s.type == "notice_header"), None)
 
 

@@ -13,21 +13,22 @@ from __future__ import annotations
 import bisect
 import functools
 import operator
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
+from itertools import pairwise
 
 import cn2an
 import regex
 
 from . import config, rx
 from .model import Document, Record
-from .normalise import Line, clean, split_lines
+from .normalise import Line, clean
 from .registry import register
 
 NUMBER = regex.compile(r"^[-+]?\d+(?:\.\d+)?$")
+NUMBER_CELL = regex.compile(r"[-+]?\d+(?:\.\d+)?分?")  # is_number: a number, or a score in 分
 NUMERIC_ROLES = ("score", "count")
 SPACES = regex.compile(r"\s+")
-BREAKS_OR_SPACES = regex.compile(r"[\s\r\n \t\u3000\x1c-\x1f]")
 TOKEN = regex.compile(r"\S+")
 CUT_NUMBER = regex.compile(r"[\d.]+分?")
 RANK_DIGITS = regex.compile(r"\d{1,4}")
@@ -54,12 +55,11 @@ def patterns() -> dict:
 clean_cached = functools.lru_cache(maxsize=CACHE)(clean)
 
 
-@functools.lru_cache(maxsize=CACHE)
 def cell_texts(raw: str, view: str) -> tuple[str, str]:
     """A cell's display text and its key (the folded text without spaces)."""
-    if BREAKS_OR_SPACES.search(raw) is None and BREAKS_OR_SPACES.search(view) is None:
-        return raw, view  # what clean and the key drop is not there (the ends are stripped already)
-    return clean(raw), SPACES.sub("", view)
+    if " " not in raw and " " not in view and raw.isprintable() and view.isprintable():
+        return raw, view  # no white space (all but " " is unprintable): nothing for clean and the key to drop
+    return clean_cached(raw), SPACES.sub("", view)
 
 
 # ---------------------------------------------------------------- cells and rows
@@ -84,49 +84,69 @@ class RawRow:
     mode: str  # "pos": cells by column; "cells": whole cells, missing ones dropped; "tokens": split on spaces
 
 
+CellFields = tuple[str, str, int, int]  # a Cell's text, key, start, end
+
+
 def make_cell(raw: str, view: str, a: int, b: int) -> Cell:
+    return Cell(*cell_fields(raw, view, a, b))
+
+
+def cell_fields(raw: str, view: str, a: int, b: int) -> CellFields:
     piece = view[a:b]
     core = piece.strip()  # str.strip drops exactly the characters str.isspace names
     if len(core) != len(piece):
         a += len(piece) - len(piece.lstrip())
         b = a + len(core)
-    return Cell(*cell_texts(raw[a:b], core), a, b)
+    return *cell_texts(raw[a:b], core), a, b
 
 
 def split_on(raw: str, view: str, a: int, b: int, sep: str) -> list[Cell]:
-    """make_cell for every piece between separators (inlined: the hottest loop of the stage)."""
+    return [Cell(*f) for f in split_fields(raw, view, a, b, sep)]
+
+
+def split_fields(raw: str, view: str, a: int, b: int, sep: str) -> list[CellFields]:
+    """cell_fields of every piece between separators (inlined: the hottest loop of the stage)."""
     cells = []
     for piece in view[a:b].split(sep):
         end = a + len(piece)
         core = piece.strip()
         if len(core) == len(piece):
-            cells.append(Cell(*cell_texts(raw[a:end], piece), a, end))
+            cells.append((*cell_texts(raw[a:end], piece), a, end))
         elif core:
             start = a + len(piece) - len(piece.lstrip())
-            cells.append(Cell(*cell_texts(raw[start:start + len(core)], core), start, start + len(core)))
+            cells.append((*cell_texts(raw[start:start + len(core)], core), start, start + len(core)))
         else:
-            cells.append(Cell("", "", end, end))  # a blank cell sits at its end, as make_cell puts it
+            cells.append(("", "", end, end))  # a blank cell sits at its end, as make_cell puts it
         a = end + 1
     return cells
 
 
 def line_row(raw: str, view: str, line: Line) -> RawRow | None:
     """One line as a row of cells; None for a blank line."""
-    text = view[line.start:line.end]
-    if not text.strip():
+    shape = row_shape(raw[line.start:line.end], view[line.start:line.end])
+    if shape is None:
         return None
-    if "\t" in text:
-        return RawRow(split_on(raw, view, line.start, line.end, "\t"), line.start, line.end, "pos")
-    stripped = text.strip()
+    mode, cells, at = shape[0], shape[1], line.start
+    return RawRow([Cell(text, key, at + a, at + b) for text, key, a, b in cells], line.start, line.end, mode)
+
+
+@functools.lru_cache(maxsize=CACHE)
+def row_shape(raw: str, view: str) -> tuple[str, tuple[CellFields, ...]] | None:
+    """The mode and cells (offsets from the line's start) of a line's text, None for a blank
+    line (tables repeat their lines: a header after each page break, the same notice reposted)."""
+    if not view.strip():
+        return None
+    if "\t" in view:
+        return "pos", tuple(split_fields(raw, view, 0, len(view), "\t"))
+    stripped = view.strip()
     if stripped.startswith("|") and stripped.count("|") >= 2:
-        cells = split_on(raw, view, line.start, line.end, "|")
-        if cells and cells[0].blank:
+        cells = split_fields(raw, view, 0, len(view), "|")
+        if cells and not cells[0][1]:  # blank cells outside the outer pipes
             cells = cells[1:]
-        if cells and cells[-1].blank:
+        if cells and not cells[-1][1]:
             cells = cells[:-1]
-        return RawRow(cells, line.start, line.end, "pos")
-    cells = [make_cell(raw, view, line.start + m.start(), line.start + m.end()) for m in TOKEN.finditer(text)]
-    return RawRow(cells, line.start, line.end, "tokens")
+        return "pos", tuple(cells)
+    return "tokens", tuple(cell_fields(raw, view, m.start(), m.end()) for m in TOKEN.finditer(view))
 
 
 def piped_cell_rows(raw: str, view: str, lines: list[Line]) -> list[RawRow]:
@@ -163,7 +183,7 @@ def role_of(key: str) -> str | None:
 
 
 def is_number(key: str) -> bool:
-    return bool(NUMBER.match(key.removesuffix("分")))
+    return bool(NUMBER_CELL.fullmatch(key))
 
 
 @functools.lru_cache(maxsize=CACHE)
@@ -187,19 +207,29 @@ def to_rank(key: str) -> int | None:
 
 def header_roles(cells: list[Cell]) -> list[str | None] | None:
     """The roles of a header row's cells, or None when the row is not a header."""
-    keys = [c.key for c in cells]
-    if any(is_number(k) for k in keys if k):
+    return roles_of_keys([c.key for c in cells])
+
+
+def roles_of_keys(keys: list[str]) -> list[str | None] | None:
+    if any(map(NUMBER_CELL.fullmatch, keys)):  # (is_number of every key)
         return None
+    roles = header_roles_of(tuple(keys))
+    return None if roles is None else list(roles)
+
+
+@functools.lru_cache(maxsize=CACHE)
+def header_roles_of(keys: tuple[str, ...]) -> tuple[str | None, ...] | None:
+    """header_roles of a row of keys none of which is a number."""
     roles = [role_of(k) if k else None for k in keys]
     known = [r for r in roles if r]
     filled = [k for k in keys if k]
     if known == ["unit"] and 3 <= len(filled) <= 10 and all(len(k) <= 8 for k in filled):
-        return roles  # `乡镇 问题数 已整改 整改率`: a unit column and short names of others
+        return tuple(roles)  # `乡镇 问题数 已整改 整改率`: a unit column and short names of others
     if len(known) < 2 or not ({"unit", "rank", "score"} & set(known)):
         return None
     if sum(1 for k, r in zip(keys, roles) if k and not r) > len(known) and len(set(known)) < 3:
         return None
-    return roles
+    return tuple(roles)
 
 
 def period(roles: list[str | None], keys: list[str]) -> int:
@@ -442,7 +472,7 @@ def parse_block(raw: str, view: str, lines: list[Line], titles: list[str] | None
         if row is None:
             continue
         keys = [c.key for c in row.cells]
-        roles = header_roles(row.cells)
+        roles = roles_of_keys(keys)
         if roles is not None:
             repeated = table is not None and [c.key for c in row.cells if c.key] == \
                 [h.split("#")[0] for h in table.headers if h]
@@ -460,7 +490,7 @@ def parse_block(raw: str, view: str, lines: list[Line], titles: list[str] | None
             continue
         header_open = False
         filled = [c for c in row.cells if c.key]
-        if filled and len(filled) <= 6 and row.mode == "pos" and all(label_grade(c.key) for c in filled):
+        if filled and len(filled) <= 6 and row.mode == "pos" and all(map(label_grade, [c.key for c in filled])):
             pending_labels = {i: c.text for i, c in enumerate(row.cells) if not c.blank}
             continue
         text = clean_cached(raw[line.start:line.end]) if row.mode != "pos" else ""  # read only off "pos" rows
@@ -477,13 +507,13 @@ def parse_block(raw: str, view: str, lines: list[Line], titles: list[str] | None
         if table is None:
             continue
         share = patterns()["share"]
-        if row.mode == "pos" and filled and all(share.match(c.key) for c in filled):
+        if row.mode == "pos" and filled and all(map(share.match, [c.key for c in filled])):
             for i, c in enumerate(row.cells):
                 if not c.blank:
                     table.shares[i % table.width] = float(share.match(c.key).group(1))
             continue
         added = rows_to_records(table, row, legends) if row.mode == table.mode else []
-        if not added and row.mode != "pos" and len(text) <= 40 and not any(is_number(k) for k in keys):
+        if not added and row.mode != "pos" and len(text) <= 40 and not any(map(NUMBER_CELL.fullmatch, keys)):
             pending_group = text  # a caption inside the block
     return [t for t in tables if t.records]
 
@@ -671,7 +701,7 @@ def tables_of(doc: Document) -> list[tuple[str, Table]]:
     """(section id, table) for every table section, captions taken from the titles before it."""
     raw, view = doc.raw, doc.work["view"]
     legends = legends_of(raw, view)
-    find_section = section_finder(doc.sections)
+    find_section = None  # made for the first table found
     out: list[tuple[str, Table]] = []
     titles: list[str] = []
     last, prev_end = None, 0
@@ -690,6 +720,8 @@ def tables_of(doc: Document) -> list[tuple[str, Table]]:
             last, prev_end = "title", sec.start + len(raw[sec.start:sec.end].rstrip())
         elif sec.type == "table":
             found = parse_block(raw, view, section_lines(doc, sec.start, end), titles, legends)
+            if found and find_section is None:
+                find_section = section_finder(doc.sections)
             for t in found:
                 for rec in t.records:
                     holder = find_section(rec.start)
@@ -709,7 +741,7 @@ def tables_of(doc: Document) -> list[tuple[str, Table]]:
 def section_finder(sections: list) -> Callable[[int], str | None]:
     """offset -> id of the first section holding it (None outside them all): by bisection
     when sections are in order and do not overlap, else by a scan."""
-    if all(a.start <= a.end <= b.start for a, b in zip(sections, sections[1:])):
+    if all(a.start <= a.end <= b.start for a, b in pairwise(sections)):
         starts = [s.start for s in sections]
 
         def find(at: int) -> str | None:  # only the last section starting at or before `at` may hold it
