@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import csv
 import functools
-import importlib.resources
+import importlib.util
 from dataclasses import dataclass
+from pathlib import Path
 
 import ahocorasick
 
@@ -132,16 +133,16 @@ def literal_matches(automaton: ahocorasick.Automaton, text: str, reversed_: bool
 
 def short_name(name: str, nations: list[str]) -> str:
     """`城步苗族自治县` -> `城步`, `武夷山市` -> `武夷山`, `衡阳市` -> `衡阳` (kept when too short)."""
-    suffixes = config.load("units")["suffixes"]["county"] + ["自治州", "自治区", "地区", "盟", "省", "州"]
+    suffixes, nations = _longest_first(tuple(nations))
     base = name
-    for suf in sorted(suffixes, key=len, reverse=True):
+    for suf in suffixes:
         if base.endswith(suf) and len(base) - len(suf) >= 2:
             base = base[: -len(suf)]
             break
     changed = True
     while changed:
         changed = False
-        for nation in sorted(nations, key=len, reverse=True):
+        for nation in nations:
             for form in (nation, nation[:-1]):
                 if len(form) >= 2 and base.endswith(form) and len(base) - len(form) >= 2:
                     base, changed = base[: -len(form)], True
@@ -151,9 +152,17 @@ def short_name(name: str, nations: list[str]) -> str:
     return base
 
 
+@functools.lru_cache(maxsize=4)
+def _longest_first(nations: tuple[str, ...]) -> tuple[list[str], list[str]]:
+    """The generic suffixes and the nations, longest first (sorted once, not per name)."""
+    suffixes = config.load("units")["suffixes"]["county"] + ["自治州", "自治区", "地区", "盟", "省", "州"]
+    return sorted(suffixes, key=len, reverse=True), sorted(nations, key=len, reverse=True)
+
+
 @functools.lru_cache(maxsize=1)
 def load() -> Gazetteer:
-    res = importlib.resources.files("cpca.resources")
+    # the csv files only: importing cpca itself would load pandas and its own tables (half a second)
+    res = Path(importlib.util.find_spec("cpca").origin).parent / "resources"
     with (res / "adcodes.csv").open(encoding="utf-8") as fh:
         rows = [(r["adcode"][:6], r["name"]) for r in csv.DictReader(fh)]
     with (res / "56_nations.csv").open(encoding="utf-8") as fh:
