@@ -63,6 +63,8 @@ def check_ranks(doc: Document, tables: list[tuple[str, Table]]) -> None:
 def check_tables(doc: Document, tables: list[tuple[str, Table]]) -> None:
     for _, table in tables:
         has_rank = "rank" in table.roles
+        # (numeric_cols is computed on each access: once per table, not per row)
+        numeric_cols = table.numeric_cols
         seen: dict[str, Record] = {}
         for r in table.records:
             if has_rank and r.rank is None:
@@ -72,7 +74,7 @@ def check_tables(doc: Document, tables: list[tuple[str, Table]]) -> None:
                 if value is not None and value > share:
                     doc.flag("value_out_of_range", f"{r.unit or 'a row'}: {table.headers[col]} {value:g} is above "
                              f"its share {share:g}", r.start, r.end)
-            for col in table.numeric_cols:
+            for col in numeric_cols:
                 value = r.scores.get(table.headers[col])
                 if table.roles[col] == "score" and value is not None and value > 100:
                     doc.flag("value_out_of_range", f"{r.unit or 'a row'}: {table.headers[col]} {value:g} is "

@@ -450,10 +450,11 @@ def read_news(doc: Document, section: Section, view: str) -> list[tuple[Sentence
     own = whole_text_speaker(doc, view)
     for a, b in paragraphs_of(doc, section):
         sents = split_sentences(view, a, b)
+        inside_quote = _QuoteDepth(view, a)
         plan: tuple[str, str] | None = None      # (speaker, trigger) of a work plan
         voice: str | None = None                 # the last `X局局长认为` in the paragraph
         for k, s in enumerate(sents):
-            if s.quoted or _inside_quote(view, a, s.start):
+            if s.quoted or inside_quote.at(s.start):
                 cue = _quote_cue(s.text)
                 if cue and not excluded(s.text, cue):
                     speaker = cue.subject or quote_speaker(doc, view, a, b, s)
@@ -502,14 +503,25 @@ def _quote_cue(text: str) -> Cue | None:
     return cue if cue and cue.kind != "report" else None
 
 
-def _inside_quote(view: str, lo: int, i: int) -> bool:
-    depth = 0
-    for ch in view[lo:i]:
-        if ch in "“「『":
-            depth += 1
-        elif ch in "”」』" and depth:
-            depth -= 1
-    return depth > 0
+_QUOTE_MARK = regex.compile("[“「『”」』]")
+
+
+class _QuoteDepth:
+    """How many quotations are open at a position of a paragraph starting at lo, asked
+    at ascending positions: each one only reads the quote marks since the last."""
+    def __init__(self, view: str, lo: int):
+        self.view, self.lo, self.pos, self.depth = view, lo, lo, 0
+
+    def at(self, i: int) -> bool:
+        if i < self.pos:  # (asked backwards: start over)
+            self.pos, self.depth = self.lo, 0
+        for m in _QUOTE_MARK.finditer(self.view, self.pos, max(i, self.pos)):
+            if m.group() in "“「『":
+                self.depth += 1
+            elif self.depth:
+                self.depth -= 1
+        self.pos = max(i, self.pos)
+        return self.depth > 0
 
 
 def _voice(doc: Document, view: str, text: str) -> str | None:
@@ -640,9 +652,10 @@ def printed(doc: Document, view: str, section: Section, name: str) -> str:
     return doc.raw[i:i + len(name)] if i >= 0 else name
 
 
-def rank_of(doc: Document, speaker: str) -> Record | None:
-    """The record of the speaker's unit, when the document ranks or grades it."""
-    for rec in doc.records:
+def rank_of(doc: Document, speaker: str, ranked: list[Record] | None = None) -> Record | None:
+    """The record of the speaker's unit, when the document ranks or grades it (`ranked`:
+    the document's ranked or graded records, when the caller has them)."""
+    for rec in doc.records if ranked is None else ranked:
         if rec.rank is None and rec.grade is None:
             continue
         if (speaker in (rec.unit, rec.unit_full) or (len(rec.unit) >= 2 and speaker.endswith(rec.unit))
@@ -681,6 +694,8 @@ def commitments_of(doc: Document) -> list[RankedCommitment]:
     types = rules()["types"]
     leader = is_leader_speech(doc)
     out, seen = [], set()
+    ranked = [rec for rec in doc.records if rec.rank is not None or rec.grade is not None]
+    rank_memo: dict[str, Record | None] = {}  # speakers repeat: one lookup each
     for section in doc.sections:
         if section.type not in types:
             continue
@@ -694,7 +709,9 @@ def commitments_of(doc: Document) -> list[RankedCommitment]:
                 continue
             seen.add(key)
             speaker = printed(doc, view, section, speaker)
-            rec = rank_of(doc, speaker)
+            if speaker not in rank_memo:
+                rank_memo[speaker] = rank_of(doc, speaker, ranked)
+            rec = rank_memo[speaker]
             out.append(RankedCommitment(
                 speaker=speaker, section=section.id, text=text, start=start, end=end,
                 trigger=cue.trigger if isinstance(cue, Cue) else cue,
