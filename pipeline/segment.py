@@ -48,22 +48,28 @@ class Cue:
     with a cheap yes/no test: most lines hold none of the words a cue needs.
 
     Each pattern is read for the words one of which any match must contain
-    (`^关于.{4,}`: 关于; `(通报|通知)$`: 通报 or 通知).  `test` runs the patterns
-    only on lines that hold such a word (those of unknown words always), and
-    those anchored at the start with `match`, which tries one position only.
+    (`^关于.{4,}`: 关于; `(通报|通知)$`: 通报 or 通知).  `test` runs only the
+    patterns whose words a line holds (and those of unknown words), and those
+    anchored at the start with `match`, which tries one position only.
     """
 
     def __init__(self, patterns: list[str]):
         self.regex = regex.compile(_union(patterns))
         self.search, self.match, self.finditer = self.regex.search, self.regex.match, self.regex.finditer
-        groups: dict[tuple[bool, bool], list[str]] = {}
+        # patterns alike in being anchored and in the words they need are tried as one
+        groups: dict[tuple[bool, frozenset | None], list[str]] = {}
         words: list[tuple[str, ...] | None] = []
         for p in patterns:
             ws = required_words(p)
             words.append(ws)
-            groups.setdefault((p.startswith("^") and not _top_level_bars(p), ws is not None), []).append(p)
-        self.parts = [_Part(ps, anchored, _words_of(ps) if known else None)
-                      for (anchored, known), ps in groups.items()]
+            groups.setdefault((p.startswith("^") and not _top_level_bars(p), ws and frozenset(ws)), []).append(p)
+        self.parts = [_Part(ps, anchored, _words_of(ps) if ws is not None else None)
+                      for (anchored, ws), ps in groups.items()]
+        self.blind = [part for part in self.parts if part.words is None]  # tried on every line
+        self.by_word: dict[str, list[_Part]] = {}
+        for part in self.parts:
+            for w in part.words or ():
+                self.by_word.setdefault(w, []).append(part)
         # every word that some match must contain, or None when a pattern needs none
         self.words = None if None in words else frozenset(w for ws in words for w in ws)
         self._automaton = None
@@ -73,16 +79,20 @@ class Cue:
     def test(self, s: str, present: frozenset | None = None) -> bool:
         """bool(self.search(s)).  `present`: the cue words (all_cue_words) found in
         a string that holds every word s holds, or None (not known)."""
-        if present is not None and self.words is not None and self.words.isdisjoint(present):
+        if present is None:
+            return self.search(s) is not None
+        if self.words is not None and self.words.isdisjoint(present):
             return False  # the common case, one set operation
-        for part in self.parts:
-            if present is not None and part.words is not None and part.words.isdisjoint(present):
-                continue
-            if part.anchored:
-                if (part.opens is None or part.opens(s)) and part.pattern.match(s) is not None:
-                    return True
-            elif part.pattern.search(s) is not None:
+        for part in self.blind:
+            if part.hit(s):
                 return True
+        by_word = self.by_word
+        for w in present:
+            parts = by_word.get(w)
+            if parts is not None:
+                for part in parts:
+                    if part.hit(s):
+                        return True
         return False
 
     def may_open(self, s: str) -> bool:
@@ -111,6 +121,11 @@ class _Part:
         self.anchored, self.words = anchored, words
         firsts = [_first_char(p) for p in patterns] if anchored else [None]
         self.opens = None if None in firsts else _FirstChar("|".join(firsts))
+
+    def hit(self, s: str) -> bool:
+        if self.anchored:
+            return (self.opens is None or self.opens(s)) and self.pattern.match(s) is not None
+        return self.pattern.search(s) is not None
 
 
 class _FirstChar:
@@ -368,9 +383,15 @@ def make_units(doc: Document) -> list[Unit]:
     split_after = f["split_after"]
     # a text holding none of the words of split_after has no line to split after it
     may_split = split_after.words is None or any(w in view for w in split_after.words)
+    short = f["inline_min_len"]
+    plain = _plain_opening()
     units: list[Unit] = []
     for p in doc.work["paragraphs"]:
         start = p.start
+        if p.end - start < short and not may_split and len(p.lines) == 1 and plain(view[start]):
+            # the common case: a short line of its own, kept whole from its first character
+            units.append(_line_unit(view, start, p.end))
+            continue
         debris = f["debris_pipe"].may_open(view[p.start:p.start + 1]) and f["debris_pipe"].match(view[p.start:p.end])
         if debris and p.end - p.start > 1 and p.start + debris.end() < p.end:
             doc.flag("ocr_noise", "scan debris at the start of a line", p.start, p.start + debris.end())
@@ -395,6 +416,29 @@ def make_units(doc: Document) -> list[Unit]:
                 u.start = next(i for i in range(p.start, b) if not view[i].isspace())
             units.append(u)
     return units
+
+
+def _line_unit(view: str, a: int, b: int) -> Unit:
+    """_unit(raw, view, a, b) for a unit that is a whole line: its first line is its text."""
+    seg = view[a:b].rstrip()
+    flat, text, n_lines, props, words = read_unit(seg, seg)
+    return Unit(a, a + len(seg), flat, text, seg, n_lines, None, False, None, None, None, set(props), words)
+
+
+@functools.lru_cache(maxsize=1)
+def _plain_opening():
+    """Whether a paragraph opening with a character keeps it: not a blank, a bullet
+    or scan debris (memoised by character)."""
+    f = cues()["furniture"]
+    bullets, debris = tuple(f["bullets"]), f["debris_pipe"]
+    seen: dict[str, bool] = {}
+
+    def plain(ch: str) -> bool:
+        ok = seen.get(ch)
+        if ok is None:
+            ok = seen[ch] = not ch.isspace() and ch not in bullets and not debris.may_open(ch)
+        return ok
+    return plain
 
 
 def _split_inline_headings(view: str, a: int, b: int) -> list[tuple[int, int]]:
@@ -498,9 +542,9 @@ def is_header_row(cells: list[str]) -> bool:
 
 
 def table_features(props: set, flat: str, text: str, line: str, n_lines: int, present: frozenset,
-                   sentence: bool) -> None:
+                   sentence: bool, may_rank: bool = True) -> None:
     """Adds the table cues of a unit to `props`; `line` is its first line, `sentence`
-    whether its text holds a sentence end."""
+    whether its text holds a sentence end, `may_rank` whether it holds the words of rank_item."""
     c = cues()["table"]
     if n_lines == 1:
         if "\t" in line and len([x for x in line.split("\t") if x.strip()]) >= 1:
@@ -514,12 +558,29 @@ def table_features(props: set, flat: str, text: str, line: str, n_lines: int, pr
             # three cells or more, the first numeric or two others
             if len(cells) >= 3 and (is_num(cells[0]) or _at_least(2, cells, is_num)):
                 props.add("row")
-    if c["rank_item"].test(flat, present):
+    if may_rank and c["rank_item"].test(flat, present):
         props.add("row")
         props.add("rank_item")
     if "row" in props or n_lines == 1:
-        if is_header_row(cells_of(line)):
+        if _may_be_header(line) and is_header_row(cells_of(line)):
             props.update({"row", "header"})
+
+
+def _may_be_header(line: str) -> bool:
+    """False when is_header_row(cells_of(line)) must be: a header row has two cells or
+    more holding a header word or ending with a header suffix, so two of their characters."""
+    pattern = _header_chars()
+    return pattern is None or len(pattern.findall(line)) >= 2
+
+
+@functools.lru_cache(maxsize=1)
+def _header_chars() -> re.Pattern | None:
+    """The first characters of the header words and the header suffixes, as a class."""
+    t = cues()["table"]
+    firsts = [w[:1] for w in t["header_words"]] + [x[-1:] for x in t["header_suffixes"]]
+    if not all(firsts):
+        return None  # an empty word is in every cell
+    return re.compile("[" + "".join(re.escape(ch) for ch in sorted(set(firsts))) + "]")
 
 
 def _at_least(n: int, items: list, pred) -> bool:
@@ -534,61 +595,110 @@ def _at_least(n: int, items: list, pred) -> bool:
 def unit_features(flat: str, text: str, first_line: str, n_lines: int) -> tuple[frozenset, frozenset]:
     """Cue features of one unit, and the cue words its text holds.  Most cues
     describe short lines (titles, captions, furniture), and the others are anchored
-    at the start of a line: long paragraphs are only searched at their head."""
-    c = cues()
-    n = c["notice"]
+    at the start of a line: long paragraphs are only searched at their head.
+    Only the cues that the unit's words can satisfy are tried (`may`)."""
+    c = _feature_cues()
     present = cue_words_in(text)  # `flat` and its slices hold no word that `text` lacks
+    may = _cues_for(present)
     props: set[str] = set()
     size = len(text)
     short = size <= 100
     head = flat[:100]
-    colon = head.endswith((":", "："))
     sentence = SENTENCE.search(text) is not None
-    if short and c["furniture"]["other"].test(head, present):
+    if short and c.furniture.test(head, present):
         props.add("furniture")
-    if size <= 40 and c["furniture"]["masthead"].test(head, present):
-        props.add("masthead")
-    if ("摄" in head or head.startswith("图")) and size <= 120 and c["caption"]["patterns"].test(flat, present):
-        props.add("caption")
-    if short and c["byline"]["patterns"].test(head, present):
-        props.add("byline")
-    if size <= 30 and n["date_line"].test(text, present):
-        props.add("date")
-    elif size <= 50 and n["signed_date"].test(text, present):
-        props.add("date")
-    if n["colophon"].test(head, present):
-        props.add("colophon")
-    if n["attachment"].test(head[:12], present):
-        props.add("attachment")
-    if size <= 40 and n["doc_number"].test(text, present):
-        props.add("doc_number")
-    if n["metadata"].test(head[:12], present):
-        props.add("metadata")
-    if colon and size <= 120 and n["recipients"].test(text, present) and not text.startswith("尊敬"):
-        props.add("recipients")
-    if size <= 80 and not sentence and n["title"].test(text, present):
-        props.add("title")
-    if size <= 30 and len(first_line) - len(first_line.lstrip()) >= n["indent_signature"]:
+    if may:
+        _cue_features(props, may, c, present, flat, text, head, size, short, sentence)
+    if size <= 30 and len(first_line) - len(first_line.lstrip()) >= c.indent_signature:
         props.add("right_aligned")
-    if size <= 60 and c["speech"]["heading"].test(text, present):
-        props.add("speech_heading")
-    if size <= c["name_list"]["max_len"] and ORG_LIKE.match(text) and not is_num(text):
+    if size <= c.name_max_len and ORG_LIKE.match(text) and not is_num(text):
         props.add("name")
         if _ends_like_org(text) or text.endswith((")", "）")) and PERSON_ENTRY.match(text):
             props.add("org")
-    if size <= 24 and c["name_list"]["heading"].test(text, present):
-        props.add("verdict_heading")
-    elif size <= 200 and not (sentence and SENTENCE.search(text[:-1])) \
-            and c["name_list"]["inline"].test(text, present):
-        props.add("inline_list")
-    if c["table"]["note"].test(head[:40], present):
-        props.add("note")
-    if c["newspaper"]["lead"].test(head[:30], present):
-        props.add("lead")
     if short and not sentence and not props & {"metadata", "colophon", "date"} and _is_debris(flat, text):
         props.add("debris")
-    table_features(props, flat, text, first_line, n_lines, present, sentence)
+    table_features(props, flat, text, first_line, n_lines, present, sentence, "rank_item" in may)
     return frozenset(props), present
+
+
+def _cue_features(props: set, may: frozenset, c, present: frozenset, flat: str, text: str, head: str,
+                  size: int, short: bool, sentence: bool) -> None:
+    """The features of the cues that need words (`may`: those whose words the unit holds)."""
+    if size <= 40 and "masthead" in may and c.masthead.test(head, present):
+        props.add("masthead")
+    if "caption" in may and ("摄" in head or head.startswith("图")) and size <= 120 \
+            and c.caption.test(flat, present):
+        props.add("caption")
+    if short and "byline" in may and c.byline.test(head, present):
+        props.add("byline")
+    if size <= 30 and "date_line" in may and c.date_line.test(text, present):
+        props.add("date")
+    elif size <= 50 and "signed_date" in may and c.signed_date.test(text, present):
+        props.add("date")
+    if "colophon" in may and c.colophon.test(head, present):
+        props.add("colophon")
+    if "attachment" in may and c.attachment.test(head[:12], present):
+        props.add("attachment")
+    if size <= 40 and "doc_number" in may and c.doc_number.test(text, present):
+        props.add("doc_number")
+    if "metadata" in may and c.metadata.test(head[:12], present):
+        props.add("metadata")
+    if size <= 120 and "recipients" in may and head.endswith((":", "：")) and c.recipients.test(text, present) \
+            and not text.startswith("尊敬"):
+        props.add("recipients")
+    if size <= 80 and "title" in may and not sentence and c.title.test(text, present):
+        props.add("title")
+    if size <= 60 and "speech_heading" in may and c.speech_heading.test(text, present):
+        props.add("speech_heading")
+    if size <= 24 and "verdict_heading" in may and c.verdict_heading.test(text, present):
+        props.add("verdict_heading")
+    elif size <= 200 and "inline_list" in may and not (sentence and SENTENCE.search(text[:-1])) \
+            and c.inline_list.test(text, present):
+        props.add("inline_list")
+    if "note" in may and c.note.test(head[:40], present):
+        props.add("note")
+    if "lead" in may and c.lead.test(head[:30], present):
+        props.add("lead")
+
+
+class _FeatureCues:
+    """The cues of unit_features by feature, and which of them each cue word can satisfy."""
+
+    def __init__(self):
+        c = cues()
+        n = c["notice"]
+        self.furniture = c["furniture"]["other"]
+        self.indent_signature = n["indent_signature"]
+        self.name_max_len = c["name_list"]["max_len"]
+        by_name = {
+            "masthead": c["furniture"]["masthead"], "caption": c["caption"]["patterns"],
+            "byline": c["byline"]["patterns"], "date_line": n["date_line"], "signed_date": n["signed_date"],
+            "colophon": n["colophon"], "attachment": n["attachment"], "doc_number": n["doc_number"],
+            "metadata": n["metadata"], "recipients": n["recipients"], "title": n["title"],
+            "speech_heading": c["speech"]["heading"], "verdict_heading": c["name_list"]["heading"],
+            "inline_list": c["name_list"]["inline"], "note": c["table"]["note"], "lead": c["newspaper"]["lead"],
+            "rank_item": c["table"]["rank_item"],
+        }
+        for name, cue in by_name.items():
+            setattr(self, name, cue)
+        # a cue of unknown words may match any unit; the others only units holding one of their words
+        self.always = frozenset(name for name, cue in by_name.items() if cue.words is None)
+        self.by_word: dict[str, set[str]] = collections.defaultdict(set)
+        for name, cue in by_name.items():
+            for w in cue.words or ():
+                self.by_word[w].add(name)
+
+
+@functools.lru_cache(maxsize=1)
+def _feature_cues() -> _FeatureCues:
+    return _FeatureCues()
+
+
+@functools.lru_cache(maxsize=4096)
+def _cues_for(present: frozenset) -> frozenset:
+    """The names of the cues of unit_features that a unit holding the words `present` may match."""
+    c = _feature_cues()
+    return c.always.union(*(c.by_word.get(w, ()) for w in present))
 
 
 def _ends_like_org(s: str) -> bool:
@@ -604,8 +714,11 @@ def _is_debris(flat: str, text: str) -> bool:
     """OCR debris: a short line of scattered single characters."""
     if len(text) > 30 or ":" in flat or "|" in flat:
         return False
+    min_tokens = cues()["noise"]["debris_min_tokens"]
+    if flat.count(" ") < min_tokens - 1 and flat.isprintable():
+        return False  # its only blanks are fewer spaces than it takes to part that many tokens
     tokens = flat.split()
-    if len(tokens) < cues()["noise"]["debris_min_tokens"]:
+    if len(tokens) < min_tokens:
         return False
     singles = sum(len(t) == 1 and bool(HAN.match(t)) for t in tokens)
     return singles >= 2 and not SENTENCE.search(text)
@@ -616,12 +729,14 @@ def _is_debris(flat: str, text: str) -> bool:
 def detect_genre(units: list[Unit]) -> str:
     """notice, newspaper, speech (a standalone speech: genre `other`) or other."""
     g = cues()["genre"]
+    notice, newspaper, speech_cue = g["notice"], g["newspaper"], g["speech"]
     top = units[:8]
-    notice_top = sum(g["notice"].test(u.text[:100], u.words) or "recipients" in u.props or "metadata" in u.props
-                     for u in top)
+    notice_top = sum(_holds_words(notice, u) and notice.test(u.text[:100], u.words)
+                     or "recipients" in u.props or "metadata" in u.props for u in top)
     edges = units if len(units) <= 80 else units[:40] + units[-40:]
-    news = sum(g["newspaper"].test(u.flat[:100], u.words) or "caption" in u.props or "lead" in u.props for u in edges)
-    speech = sum(g["speech"].test(u.text[:100], u.words) for u in units[:6])
+    news = sum(_holds_words(newspaper, u) and newspaper.test(u.flat[:100], u.words)
+               or "caption" in u.props or "lead" in u.props for u in edges)
+    speech = sum(_holds_words(speech_cue, u) and speech_cue.test(u.text[:100], u.words) for u in units[:6])
     if speech and notice_top <= 1 and news <= 1 and not any("doc_number" in u.props for u in top):
         return "speech"
     if notice_top >= 2 or any("doc_number" in u.props or "metadata" in u.props for u in top):
@@ -631,6 +746,11 @@ def detect_genre(units: list[Unit]) -> str:
     if notice_top >= 1 or any("header" in u.props for u in units):
         return "notice"  # a results table on its own is an official document too
     return "other"
+
+
+def _holds_words(cue: Cue, u: Unit) -> bool:
+    """False when the unit holds none of the words a match of the cue needs (test would say no)."""
+    return cue.words is None or not cue.words.isdisjoint(u.words)
 
 
 # ---------------------------------------------------------------- labelling
@@ -1039,23 +1159,23 @@ def _holds_span(spans: list[tuple[int, int]], starts: list[int], start: int, end
 # ---------------------------------------------------------------- sections
 
 def build_sections(doc: Document, units: list[Unit]) -> list[Section]:
-    sections: list[Section] = []
-    groups: list[list[Unit]] = []
-    for u in units:
-        prev = groups[-1][-1] if groups else None
-        if prev is None or u.new or u.label != prev.label or u.speaker != prev.speaker:
-            groups.append([u])
-        else:
-            groups[-1].append(u)
+    # a section opens at a unit marked new, or of another label or speaker than the one before
+    firsts = [i for i, u in enumerate(units)
+              if i == 0 or u.new or u.label != units[i - 1].label or u.speaker != units[i - 1].speaker]
     raw = doc.raw
-    for n, g in enumerate(groups):
-        start = 0 if n == 0 else g[0].start
-        end = groups[n + 1][0].start if n + 1 < len(groups) else len(raw)
+    sections: list[Section] = []
+    for n, i in enumerate(firsts):
+        first = units[i]
+        if n + 1 < len(firsts):
+            last, end = units[firsts[n + 1] - 1], units[firsts[n + 1]].start
+        else:
+            last, end = units[-1], len(raw)
+        label = first.label
         sections.append(Section(
-            id=f"s{n + 1}", type=g[0].label, start=start, end=end,
-            heading=g[0].heading, speaker=g[0].speaker,
-            related=(True if g[0].label == "news" else False if g[0].label == "unrelated_news" else None),
-            text=clean(raw[g[0].start:g[-1].end])))
+            id=f"s{n + 1}", type=label, start=0 if n == 0 else first.start, end=end,
+            heading=first.heading, speaker=first.speaker,
+            related=(True if label == "news" else False if label == "unrelated_news" else None),
+            text=clean(raw[first.start:last.end])))
     if not sections and raw:
         sections.append(Section("s1", "other", 0, len(raw), text=clean(raw)))
     return sections
