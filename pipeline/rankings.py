@@ -21,7 +21,7 @@ import regex
 
 from . import config, rx
 from .model import Document, Record
-from .normalise import SENTENCE_END, Line, clean, compact
+from .normalise import SENTENCE_END, Compact, Line, clean, compact, squeeze
 from .registry import register
 from .tables import clean_cached, is_subheading, section_lines
 
@@ -72,7 +72,19 @@ def patterns() -> dict:
     out["words"] = {key: required_words(c[key]) for key in ("graded_list", "placed_list", "prose_verdict",
                                                              "sentence_verdict", "own_rank")}
     out["words"]["action"] = required_words(out["action"].pattern)
+    out["cores"] = {key: core_of(c[key]) for key in ("graded_list", "placed_list")}
     return out
+
+
+LAZY_LEAD = regex.compile(r"^\(\?P<(\w+)>(?:\(\?:\(\?:[^()\\]*\)[^()\\]*\)\?)?\[[^\]\\]*\]\{0,\d+\}\?(?![?+*{])")
+
+
+def core_of(pattern: str) -> regex.Pattern | None:
+    """`pattern` without the optional lead of its first group (`(?P<label>(?:评定为)?[^，,]{0,6}?…`):
+    every match of `pattern` holds a match of it, found without trying the lazy lead at every
+    position of the text.  None for a pattern that does not open so."""
+    m = LAZY_LEAD.match(pattern)
+    return regex.compile(f"(?P<{m.group(1)}>" + pattern[m.end():]) if m else None
 
 
 def required_words(pattern: str) -> list[tuple[str, ...]] | None:
@@ -354,15 +366,15 @@ def scan_lines(doc: Document, lines: list[Line], col: Collector, base_group: str
         verdict, listing, ranked = carried["verdict"], True, carried["ranked"]
 
     def group():
-        parts = [p for p in (base_group, group_label) if p]
-        return " ".join(parts) if parts else (verdict or None)
+        if base_group and group_label:
+            return base_group + " " + group_label
+        return base_group or group_label or verdict or None
 
     for ln in lines:
         line_text = view[ln.start:ln.end]
         text = line_text.strip()
         if not text:
             continue
-        lead = ln.start + (len(line_text) - len(line_text.lstrip()))
         places = list(PLACE.finditer(view, ln.start, ln.end)) if "第" in text else None  # every place names 第
         if places:  # 第一名:X 第二名:Y, under a verdict heading they keep its verdict
             for i, m in enumerate(places):
@@ -378,7 +390,7 @@ def scan_lines(doc: Document, lines: list[Line], col: Collector, base_group: str
             label = h.group("label").strip()
             core = heading_core(label)
             v = verdict_of(core if len(core) <= 12 else label)
-            rest_at = lead + h.start("rest")
+            rest_at = ln.start + len(line_text) - len(line_text.lstrip()) + h.start("rest")
             if v is not None or is_ranking_intro(label):
                 if h.group("rest"):
                     col.items(split_items(raw, view, rest_at, ln.end), group(), grade=v)
@@ -408,7 +420,7 @@ def scan_lines(doc: Document, lines: list[Line], col: Collector, base_group: str
             if body != text:  # a bulleted item opens with the unit
                 name = rx.match(r"[^，,。:：;；\s]+", body)
                 if name:  # `4.柳河镇、槐树镇：…` names one unit or several
-                    a = view.index(name.group(0), lead)
+                    a = view.index(name.group(0), ln.start + len(line_text) - len(line_text.lstrip()))
                     found = split_items(raw, view, a, a + len(name.group(0)))
                     for i, it in enumerate(found):
                         position += 1
@@ -467,10 +479,17 @@ class Prose:
 
     def __init__(self, doc: Document, a: int, b: int, col: Collector, group: str | None, speaker: str | None):
         self.raw, self.col, self.group, self.speaker = doc.raw, col, group, speaker
-        self.c = compact(doc.work["view"], a, b)
-        self.t = self.c.text
-        self.clauses = list(CLAUSE.finditer(self.t))
+        self.view, self.a, self.b = doc.work["view"], a, b
+        self.t = squeeze(self.view[a:b])  # compact(...).text: most runs need no offsets, nor clauses
         self.subjects: dict[tuple[int, int], list[Span]] = {}  # subject(i, j), asked again by several readings
+
+    @functools.cached_property
+    def c(self) -> Compact:
+        return compact(self.view, self.a, self.b)
+
+    @functools.cached_property
+    def clauses(self) -> list:
+        return list(CLAUSE.finditer(self.t))
 
     def read(self) -> None:
         self.inline_scores()
@@ -558,7 +577,8 @@ class Prose:
     def listed(self) -> None:
         """Graded lists `评定为优秀等次的有：A、B；` and placed lists `前三名依次为：A、B、C。`."""
         for key in ("graded_list", "placed_list"):
-            if not may_match(key, self.t):
+            core = patterns()["cores"][key]
+            if not may_match(key, self.t) or core is not None and not core.search(self.t):
                 continue
             for m in patterns()[key].finditer(self.t):
                 stop = LIST_STOP.search(self.t, m.end()).start()
@@ -582,10 +602,11 @@ class Prose:
     def verdicts(self) -> None:
         """Places stated after a list of units (`A、B位列前三名`, `A以93.6分排名第一`) or
         before it (`排名后三位的A、B`), with what follows from them (`，被通报约谈`)."""
-        t, clauses = self.t, self.clauses
-        if not may_match("prose_verdict", t):
-            return
+        t = self.t
         verdict_re = patterns()["prose_verdict"]
+        if not may_match("prose_verdict", t) or not verdict_re.search(t):
+            return  # (a verdict in a clause is one in the whole text)
+        clauses = self.clauses
         for ci, cl in enumerate(clauses):
             m = verdict_re.search(t, cl.start(), cl.end())
             if not m or any(w in t[cl.start():m.end()] for w in cfg()["goal_words"]):
