@@ -35,7 +35,8 @@ def splits_at(text: str, m) -> bool:
     """和/及/与 joins two units only after a complete unit name (`梅州海事局和市侨联`,
     not `区住房和城乡建设局`)."""
     return m.group() not in ("和", "及", "与") or text.endswith(unit_suffixes(), 0, m.start())
-SCORED = regex.compile(r"(?P<unit>[^、，,。:：;；\s]{2,40}?)(?P<score>\d+(?:\.\d+)?)分")
+SCORE_STOPS = "、，,。:：;；"  # a unit before its score holds none of these, nor white space
+SCORED = regex.compile(rf"(?P<unit>[^{SCORE_STOPS}\s]{{2,40}}?)(?P<score>\d+(?:\.\d+)?)分")
 CLAUSE = regex.compile(r"[^，,。；;！!？?]+")
 
 
@@ -73,6 +74,8 @@ def patterns() -> dict:
                                                              "sentence_verdict", "own_rank")}
     out["words"]["action"] = required_words(out["action"].pattern)
     out["cores"] = {key: core_of(c[key]) for key in ("graded_list", "placed_list")}
+    words = sorted(set(grades()) | set(c["verdict_cues"]), key=len, reverse=True)
+    out["verdict_word"] = regex.compile("|".join(map(regex.escape, words)))  # what verdict_of needs
     return out
 
 
@@ -307,6 +310,8 @@ class Collector:
 @functools.lru_cache(maxsize=1 << 14)
 def is_verdict_heading(text: str) -> bool:
     """A line that is a verdict label on its own: `红榜`, `先进单位`, `二、达标单位（5个）`."""
+    if "(" not in text and "（" not in text and not patterns()["verdict_word"].search(text):
+        return False  # its core (a piece of it when nothing is bracketed) names no grade nor cue
     core = heading_core(text)
     if len(core) > 12:
         return False
@@ -559,7 +564,7 @@ class Prose:
         t, runs, run = self.t, [], []
         if not DIGIT_FEN.search(t):
             return  # every score ends so
-        for m in SCORED.finditer(t):
+        for m in scored(t):
             if run and t[run[-1].end():m.start()] != "、":
                 runs.append(run)
                 run = []
@@ -694,6 +699,21 @@ class Prose:
                      if (f := self.subject(cl.start(), cl.end()))), [])
 
 
+def scored(t: str) -> list:
+    """SCORED.finditer(t) for a text without white space, run only over the stretches between
+    stops that hold a score (`\\d分`): no match spans a stop, and the lazy unit is slow to try
+    at every position of a long text."""
+    out, done = [], 0  # done: the end of the last stretch read
+    for m in DIGIT_FEN.finditer(t):
+        if m.start() < done:
+            continue
+        start = max(t.rfind(c, 0, m.start()) for c in SCORE_STOPS) + 1
+        ends = [e for c in SCORE_STOPS if (e := t.find(c, m.end())) >= 0]
+        done = min(ends) if ends else len(t)
+        out += SCORED.finditer(t, start, done)
+    return out
+
+
 def places_in(verdict: str) -> list[int | None]:
     """`分列第二、三位` -> [2, 3]."""
     at = verdict.find("第")
@@ -717,6 +737,16 @@ def action_of(text: str) -> str | None:
 def same_unit(a: str, b: str) -> bool:
     """One unit named twice, once with its region (`大祥区罗市镇` / `罗市镇`)."""
     return a == b or (min(len(a), len(b)) >= 3 and (a.endswith(b) or b.endswith(a)))
+
+
+def restates(text: str, heading: str) -> bool:
+    """clean(text) == heading (a cleaned heading), told apart first by the ends: clean keeps the
+    first and last characters that are not white space, and cleaning a long text costs."""
+    if heading and not heading[0].isspace() and not heading[-1].isspace():
+        first, last = text.lstrip()[:1], text.rstrip()[-1:]
+        if first != heading[0] or last != heading[-1]:
+            return False
+    return clean(text) == heading
 
 
 def title_of(doc: Document, sec) -> str | None:
@@ -745,7 +775,7 @@ def make_rankings():
                 continue
             if sec.type == "pledge_speech" and with_rows:
                 continue  # speeches appended to a results table only repeat its places
-            if sec.heading and clean(doc.raw[sec.start:sec.end]) == clean(sec.heading):
+            if sec.heading and restates(doc.raw[sec.start:sec.end], clean(sec.heading)):
                 continue  # a headline restates the story in short names
             col = Collector(doc, sec.id, title_of(doc, sec))
             left, still_open = scan_lines(doc, section_lines(doc, start, sec.end), col,

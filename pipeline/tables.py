@@ -13,7 +13,7 @@ from __future__ import annotations
 import bisect
 import functools
 import operator
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from itertools import pairwise
 
@@ -422,25 +422,26 @@ def align(cells: list[CellFields], roles: list[str | None], merge_unit: bool) ->
     return out
 
 
-def record_of(table: Table, cells: dict[int, CellFields], group_index: int, legends: dict[str, str],
-              at: int = 0) -> Record | None:
-    """The record of a row's cells by column (offsets from `at`), None for a row of no unit."""
+def record_of(table: Table, cells: Iterable[tuple[int, CellFields]], group_index: int, legends: dict[str, str],
+              at: int = 0, layout: tuple[int | None, int | None] | None = None) -> Record | None:
+    """The record of a row's (column, cell) pairs (offsets from `at`), None for a row of no unit."""
     roles, headers = table.roles, table.headers
     nroles = len(roles)
-    unit_col, overall = table.layout()
+    unit_col, overall = layout or table.layout()
     start = end = -1  # of the filled cells
     unit_text = None
     seq = rank = grade = None
     scores: dict[str, float] = {}
     remark_marks: list[str] = []
-    for col, (text, key, a, b) in cells.items():
+    for col, (text, key, a, b) in cells:
         if col == unit_col:
             unit_text = text
         if not key:
             continue
         if start < 0 or a < start:
             start = a
-        end = max(end, b)
+        if b > end:  # noqa: PLR1730 (a call costs more in this loop)
+            end = b
         if col == unit_col:
             continue
         role = roles[col] if col < nroles else "remarks"
@@ -477,11 +478,14 @@ def record_of(table: Table, cells: dict[int, CellFields], group_index: int, lege
     return Record("", group, seq, unit, unit, score, scores, rank, grade, marks, notes, at + start, at + end)
 
 
-@functools.lru_cache(maxsize=CACHE)
 def is_total(unit: str) -> bool:
     """A row of totals (小计, 平均分), not a unit."""
     totals = patterns()["totals"]
-    return unit in totals or SPACES.sub("", unit) in totals
+    if unit in totals:
+        return True
+    if " " not in unit and unit.isprintable():
+        return False  # no white space to drop (all but " " is unprintable)
+    return SPACES.sub("", unit) in totals
 
 
 # ---------------------------------------------------------------- a block of lines
@@ -612,22 +616,23 @@ def rows_to_records(table: Table, row: RawRow, legends: dict[str, str]) -> list[
 def cells_to_records(table: Table, mode: str, cells, at: int, legends: dict[str, str]) -> list[Record]:
     """The records of one row's cells (offsets from `at`), added to the table."""
     out = []
+    layout = table.layout()
     if mode == "pos":
         w = table.width
         if len(cells) <= w:
-            rec = record_of(table, dict(enumerate(cells)), 0, legends, at)
+            rec = record_of(table, enumerate(cells), 0, legends, at, layout)
             if rec is not None:
                 table.column_group[id(rec)] = 0
                 out.append(rec)
         else:
             for g in range(-(-len(cells) // w)):
-                rec = record_of(table, dict(enumerate(cells[g * w:(g + 1) * w])), g, legends, at)
+                rec = record_of(table, enumerate(cells[g * w:(g + 1) * w]), g, legends, at, layout)
                 if rec is not None:
                     table.column_group[id(rec)] = g
                     out.append(rec)
     else:
         aligned = align(cells, table.roles[:table.width], merge_unit=mode == "tokens")
-        rec = record_of(table, aligned, 0, legends, at)
+        rec = record_of(table, aligned.items(), 0, legends, at, layout)
         has_value = rec is not None and (rec.scores or rec.rank is not None or rec.seq is not None or rec.grade)
         if rec is not None and rec.unit and has_value:
             out.append(rec)
@@ -643,10 +648,14 @@ def flattened(raw: str, view: str, lines: list[Line]) -> tuple[list[str], list[s
     if len(body) < 8:
         return None
     texts = [view[ln.start:ln.end] for ln in body]
+    allowed = len(body) - 0.8 * len(body)  # single < 0.8 * len(body): more lines of several cells than this
+    several = 0
+    for t in texts:
+        if not ("\t" not in t.strip() and len(t.split()) <= 1 or t.rstrip().endswith("|")):
+            several += 1
+            if several > allowed:
+                return None
     piped_cells = sum(t.rstrip().endswith("|") for t in texts)
-    single = sum(1 for t in texts if "\t" not in t.strip() and len(t.split()) <= 1 or t.rstrip().endswith("|"))
-    if single < 0.8 * len(body):
-        return None
     if piped_cells >= 0.6 * len(body):
         rows = piped_cell_rows(raw, view, lines)
         if len(rows) < 2:
@@ -690,7 +699,7 @@ def flat_tables(flat, titles: list[str], legends: dict[str, str]) -> list[Table]
     for row in rows:
         if row.mode == "cells" and len(row.cells) != len(roles):
             cells = align(fields_of(row.cells), roles, merge_unit=False)
-            rec = record_of(table, cells, 0, legends)
+            rec = record_of(table, cells.items(), 0, legends)
             if rec is not None and rec.unit:
                 table.records.append(rec)
         else:
@@ -716,7 +725,10 @@ def section_lines(doc: Document, start: int, end: int) -> list[Line]:
 
 def ordered(table: Table) -> list[Record]:
     """Rows of side-by-side groups read group after group, then in 序号 / rank order."""
-    recs = sorted(table.records, key=lambda r: table.column_group.get(id(r), 0))
+    if any(table.column_group.values()):
+        recs = sorted(table.records, key=lambda r: table.column_group.get(id(r), 0))
+    else:  # every row in group 0: the sort would keep their order
+        recs = list(table.records)
     if table.width < len(table.headers) and not table.labels:
         if all(r.seq is not None for r in recs):
             recs.sort(key=lambda r: r.seq)
