@@ -21,7 +21,7 @@ import regex
 
 from . import config, rx
 from .model import Document, Record
-from .normalise import SENTENCE_END, Line, clean, compact
+from .normalise import SENTENCE_END, Compact, Line, clean, compact, squeeze
 from .registry import register
 from .tables import clean_cached, is_subheading, section_lines
 
@@ -35,7 +35,8 @@ def splits_at(text: str, m) -> bool:
     """和/及/与 joins two units only after a complete unit name (`梅州海事局和市侨联`,
     not `区住房和城乡建设局`)."""
     return m.group() not in ("和", "及", "与") or text.endswith(unit_suffixes(), 0, m.start())
-SCORED = regex.compile(r"(?P<unit>[^、，,。:：;；\s]{2,40}?)(?P<score>\d+(?:\.\d+)?)分")
+SCORE_STOPS = "、，,。:：;；"  # a unit before its score holds none of these, nor white space
+SCORED = regex.compile(rf"(?P<unit>[^{SCORE_STOPS}\s]{{2,40}}?)(?P<score>\d+(?:\.\d+)?)分")
 CLAUSE = regex.compile(r"[^，,。；;！!？?]+")
 
 
@@ -72,7 +73,21 @@ def patterns() -> dict:
     out["words"] = {key: required_words(c[key]) for key in ("graded_list", "placed_list", "prose_verdict",
                                                              "sentence_verdict", "own_rank")}
     out["words"]["action"] = required_words(out["action"].pattern)
+    out["cores"] = {key: core_of(c[key]) for key in ("graded_list", "placed_list")}
+    words = sorted(set(grades()) | set(c["verdict_cues"]), key=len, reverse=True)
+    out["verdict_word"] = regex.compile("|".join(map(regex.escape, words)))  # what verdict_of needs
     return out
+
+
+LAZY_LEAD = regex.compile(r"^\(\?P<(\w+)>(?:\(\?:\(\?:[^()\\]*\)[^()\\]*\)\?)?\[[^\]\\]*\]\{0,\d+\}\?(?![?+*{])")
+
+
+def core_of(pattern: str) -> regex.Pattern | None:
+    """`pattern` without the optional lead of its first group (`(?P<label>(?:评定为)?[^，,]{0,6}?…`):
+    every match of `pattern` holds a match of it, found without trying the lazy lead at every
+    position of the text.  None for a pattern that does not open so."""
+    m = LAZY_LEAD.match(pattern)
+    return regex.compile(f"(?P<{m.group(1)}>" + pattern[m.end():]) if m else None
 
 
 def required_words(pattern: str) -> list[tuple[str, ...]] | None:
@@ -295,6 +310,8 @@ class Collector:
 @functools.lru_cache(maxsize=1 << 14)
 def is_verdict_heading(text: str) -> bool:
     """A line that is a verdict label on its own: `红榜`, `先进单位`, `二、达标单位（5个）`."""
+    if "(" not in text and "（" not in text and not patterns()["verdict_word"].search(text):
+        return False  # its core (a piece of it when nothing is bracketed) names no grade nor cue
     core = heading_core(text)
     if len(core) > 12:
         return False
@@ -354,15 +371,15 @@ def scan_lines(doc: Document, lines: list[Line], col: Collector, base_group: str
         verdict, listing, ranked = carried["verdict"], True, carried["ranked"]
 
     def group():
-        parts = [p for p in (base_group, group_label) if p]
-        return " ".join(parts) if parts else (verdict or None)
+        if base_group and group_label:
+            return base_group + " " + group_label
+        return base_group or group_label or verdict or None
 
     for ln in lines:
         line_text = view[ln.start:ln.end]
         text = line_text.strip()
         if not text:
             continue
-        lead = ln.start + (len(line_text) - len(line_text.lstrip()))
         places = list(PLACE.finditer(view, ln.start, ln.end)) if "第" in text else None  # every place names 第
         if places:  # 第一名:X 第二名:Y, under a verdict heading they keep its verdict
             for i, m in enumerate(places):
@@ -378,7 +395,7 @@ def scan_lines(doc: Document, lines: list[Line], col: Collector, base_group: str
             label = h.group("label").strip()
             core = heading_core(label)
             v = verdict_of(core if len(core) <= 12 else label)
-            rest_at = lead + h.start("rest")
+            rest_at = ln.start + len(line_text) - len(line_text.lstrip()) + h.start("rest")
             if v is not None or is_ranking_intro(label):
                 if h.group("rest"):
                     col.items(split_items(raw, view, rest_at, ln.end), group(), grade=v)
@@ -408,7 +425,7 @@ def scan_lines(doc: Document, lines: list[Line], col: Collector, base_group: str
             if body != text:  # a bulleted item opens with the unit
                 name = rx.match(r"[^，,。:：;；\s]+", body)
                 if name:  # `4.柳河镇、槐树镇：…` names one unit or several
-                    a = view.index(name.group(0), lead)
+                    a = view.index(name.group(0), ln.start + len(line_text) - len(line_text.lstrip()))
                     found = split_items(raw, view, a, a + len(name.group(0)))
                     for i, it in enumerate(found):
                         position += 1
@@ -467,10 +484,17 @@ class Prose:
 
     def __init__(self, doc: Document, a: int, b: int, col: Collector, group: str | None, speaker: str | None):
         self.raw, self.col, self.group, self.speaker = doc.raw, col, group, speaker
-        self.c = compact(doc.work["view"], a, b)
-        self.t = self.c.text
-        self.clauses = list(CLAUSE.finditer(self.t))
+        self.view, self.a, self.b = doc.work["view"], a, b
+        self.t = squeeze(self.view[a:b])  # compact(...).text: most runs need no offsets, nor clauses
         self.subjects: dict[tuple[int, int], list[Span]] = {}  # subject(i, j), asked again by several readings
+
+    @functools.cached_property
+    def c(self) -> Compact:
+        return compact(self.view, self.a, self.b)
+
+    @functools.cached_property
+    def clauses(self) -> list:
+        return list(CLAUSE.finditer(self.t))
 
     def read(self) -> None:
         self.inline_scores()
@@ -540,7 +564,7 @@ class Prose:
         t, runs, run = self.t, [], []
         if not DIGIT_FEN.search(t):
             return  # every score ends so
-        for m in SCORED.finditer(t):
+        for m in scored(t):
             if run and t[run[-1].end():m.start()] != "、":
                 runs.append(run)
                 run = []
@@ -558,7 +582,8 @@ class Prose:
     def listed(self) -> None:
         """Graded lists `评定为优秀等次的有：A、B；` and placed lists `前三名依次为：A、B、C。`."""
         for key in ("graded_list", "placed_list"):
-            if not may_match(key, self.t):
+            core = patterns()["cores"][key]
+            if not may_match(key, self.t) or core is not None and not core.search(self.t):
                 continue
             for m in patterns()[key].finditer(self.t):
                 stop = LIST_STOP.search(self.t, m.end()).start()
@@ -582,10 +607,11 @@ class Prose:
     def verdicts(self) -> None:
         """Places stated after a list of units (`A、B位列前三名`, `A以93.6分排名第一`) or
         before it (`排名后三位的A、B`), with what follows from them (`，被通报约谈`)."""
-        t, clauses = self.t, self.clauses
-        if not may_match("prose_verdict", t):
-            return
+        t = self.t
         verdict_re = patterns()["prose_verdict"]
+        if not may_match("prose_verdict", t) or not verdict_re.search(t):
+            return  # (a verdict in a clause is one in the whole text)
+        clauses = self.clauses
         for ci, cl in enumerate(clauses):
             m = verdict_re.search(t, cl.start(), cl.end())
             if not m or any(w in t[cl.start():m.end()] for w in cfg()["goal_words"]):
@@ -673,6 +699,21 @@ class Prose:
                      if (f := self.subject(cl.start(), cl.end()))), [])
 
 
+def scored(t: str) -> list:
+    """SCORED.finditer(t) for a text without white space, run only over the stretches between
+    stops that hold a score (`\\d分`): no match spans a stop, and the lazy unit is slow to try
+    at every position of a long text."""
+    out, done = [], 0  # done: the end of the last stretch read
+    for m in DIGIT_FEN.finditer(t):
+        if m.start() < done:
+            continue
+        start = max(t.rfind(c, 0, m.start()) for c in SCORE_STOPS) + 1
+        ends = [e for c in SCORE_STOPS if (e := t.find(c, m.end())) >= 0]
+        done = min(ends) if ends else len(t)
+        out += SCORED.finditer(t, start, done)
+    return out
+
+
 def places_in(verdict: str) -> list[int | None]:
     """`分列第二、三位` -> [2, 3]."""
     at = verdict.find("第")
@@ -696,6 +737,16 @@ def action_of(text: str) -> str | None:
 def same_unit(a: str, b: str) -> bool:
     """One unit named twice, once with its region (`大祥区罗市镇` / `罗市镇`)."""
     return a == b or (min(len(a), len(b)) >= 3 and (a.endswith(b) or b.endswith(a)))
+
+
+def restates(text: str, heading: str) -> bool:
+    """clean(text) == heading (a cleaned heading), told apart first by the ends: clean keeps the
+    first and last characters that are not white space, and cleaning a long text costs."""
+    if heading and not heading[0].isspace() and not heading[-1].isspace():
+        first, last = text.lstrip()[:1], text.rstrip()[-1:]
+        if first != heading[0] or last != heading[-1]:
+            return False
+    return clean(text) == heading
 
 
 def title_of(doc: Document, sec) -> str | None:
@@ -724,7 +775,7 @@ def make_rankings():
                 continue
             if sec.type == "pledge_speech" and with_rows:
                 continue  # speeches appended to a results table only repeat its places
-            if sec.heading and clean(doc.raw[sec.start:sec.end]) == clean(sec.heading):
+            if sec.heading and restates(doc.raw[sec.start:sec.end], clean(sec.heading)):
                 continue  # a headline restates the story in short names
             col = Collector(doc, sec.id, title_of(doc, sec))
             left, still_open = scan_lines(doc, section_lines(doc, start, sec.end), col,

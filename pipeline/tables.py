@@ -13,7 +13,7 @@ from __future__ import annotations
 import bisect
 import functools
 import operator
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from itertools import pairwise
 
@@ -106,9 +106,16 @@ def split_on(raw: str, view: str, a: int, b: int, sep: str) -> list[Cell]:
 
 def split_fields(raw: str, view: str, a: int, b: int, sep: str) -> list[CellFields]:
     """cell_fields of every piece between separators (inlined: the hottest loop of the stage)."""
+    text = view[a:b]
+    # no white space but the separators (all but " " is unprintable): no piece to strip or clean
+    bare = " " not in text and " " not in raw[a:b] and text.replace(sep, "").isprintable()
     cells = []
-    for piece in view[a:b].split(sep):
+    for piece in text.split(sep):
         end = a + len(piece)
+        if bare and raw[a:end].isprintable():
+            cells.append((raw[a:end], piece, a, end))  # (a blank piece: ("", "", end, end))
+            a = end + 1
+            continue
         core = piece.strip()
         if len(core) == len(piece):
             cells.append((*cell_texts(raw[a:end], piece), a, end))
@@ -121,19 +128,8 @@ def split_fields(raw: str, view: str, a: int, b: int, sep: str) -> list[CellFiel
     return cells
 
 
-def line_row(raw: str, view: str, line: Line) -> RawRow | None:
-    """One line as a row of cells; None for a blank line."""
-    shape = row_shape(raw[line.start:line.end], view[line.start:line.end])
-    if shape is None:
-        return None
-    mode, cells, at = shape[0], shape[1], line.start
-    return RawRow([Cell(text, key, at + a, at + b) for text, key, a, b in cells], line.start, line.end, mode)
-
-
-@functools.lru_cache(maxsize=CACHE)
 def row_shape(raw: str, view: str) -> tuple[str, tuple[CellFields, ...]] | None:
-    """The mode and cells (offsets from the line's start) of a line's text, None for a blank
-    line (tables repeat their lines: a header after each page break, the same notice reposted)."""
+    """The mode and cells (offsets from the line's start) of a line's text, None for a blank line."""
     if not view.strip():
         return None
     if "\t" in view:
@@ -146,7 +142,58 @@ def row_shape(raw: str, view: str) -> tuple[str, tuple[CellFields, ...]] | None:
         if cells and not cells[-1][1]:
             cells = cells[:-1]
         return "pos", tuple(cells)
-    return "tokens", tuple(cell_fields(raw, view, m.start(), m.end()) for m in TOKEN.finditer(view))
+    return "tokens", tuple(token_fields(raw, view))
+
+
+def token_fields(raw: str, view: str) -> list[CellFields]:
+    """cell_fields of every run of non-space characters."""
+    cells = []
+    for m in TOKEN.finditer(view):
+        a, b = m.span()
+        piece, r = m.group(), raw[a:b]
+        if piece.isprintable() and r.isprintable() and " " not in r:  # nothing to strip or clean
+            cells.append((r, piece, a, b))
+        else:
+            cells.append(cell_fields(raw, view, a, b))
+    return cells
+
+
+@dataclass(slots=True, eq=False)
+class Shape:
+    """A line cut into cells, with what parse_block asks of it: all of it a function of the
+    line's text alone, read once per distinct line (tables repeat their lines: a header after
+    each page break, the same notice reposted)."""
+    mode: str                        # as RawRow.mode
+    cells: tuple[CellFields, ...]    # offsets from the line's start
+    keys: list[str]
+    roles: tuple[str | None, ...] | None  # the roles of a header row, None for any other row
+    has_number: bool                 # a cell is a number (no header, no caption)
+    label_row: bool                  # group labels over side-by-side groups (红榜 / 黑榜)
+    share_row: bool                  # the printed share of each column
+    text: str                        # the cleaned line, for rows not cut by column ("" for "pos")
+    subheading: bool
+
+
+@functools.lru_cache(maxsize=CACHE)
+def line_shape(raw: str, view: str) -> Shape | None:
+    """The Shape of a line's raw and folded text; None for a blank line."""
+    shape = row_shape(raw, view)
+    if shape is None:
+        return None
+    mode, cells = shape
+    keys = [c[1] for c in cells]
+    has_number = any(map(NUMBER_CELL.fullmatch, keys))  # (is_number of every key)
+    roles = None if has_number else header_roles_of(tuple(keys))
+    filled = [k for k in keys if k]
+    pos = mode == "pos"
+    label_row = pos and bool(filled) and len(filled) <= 6 and all(map(label_grade, filled))
+    share_row = pos and bool(filled) and all(map(patterns()["share"].match, filled))
+    text = "" if pos else clean_cached(raw)
+    return Shape(mode, cells, keys, roles, has_number, label_row, share_row, text, not pos and is_subheading(text))
+
+
+def fields_of(cells: list[Cell]) -> list[CellFields]:
+    return [(c.text, c.key, c.start, c.end) for c in cells]
 
 
 def piped_cell_rows(raw: str, view: str, lines: list[Line]) -> list[RawRow]:
@@ -260,14 +307,14 @@ class Table:
 
     def layout(self) -> tuple[int | None, int | None]:
         """(unit column, overall score column), computed again only when the header changed."""
-        key = (self.width, tuple(self.roles), tuple(self.headers))
-        if self._layout is None or self._layout[0] != key:
+        lay = self._layout
+        if lay is None or lay[0] != self.width or lay[1] != self.roles or lay[2] != self.headers:
             roles = self.roles[:self.width]
             unit_col = next((i for i, r in enumerate(roles) if r == "unit"), None)
             if unit_col is None:  # a header that lost its unit cue: the first text column holds the names
                 unit_col = next((i for i, r in enumerate(roles) if r is None), None)
-            self._layout = (key, unit_col, self.overall_col())
-        return self._layout[1], self._layout[2]
+            lay = self._layout = (self.width, list(self.roles), list(self.headers), unit_col, self.overall_col())
+        return lay[3], lay[4]
 
     @property
     def numeric_cols(self) -> list[int]:
@@ -294,9 +341,9 @@ def unique_headers(keys: list[str]) -> list[str]:
 
 
 def split_marks(text: str) -> tuple[str, list[str]]:
-    symbols = patterns()["symbols"]
-    if symbols.isdisjoint(text):
+    if not patterns()["symbol"].search(text):  # (faster than a set's isdisjoint on Chinese text)
         return text.strip(), []
+    symbols = patterns()["symbols"]
     marks = [c for c in text if c in symbols]
     return "".join(c for c in text if c not in symbols).strip(), marks
 
@@ -331,76 +378,94 @@ def plain(key: str) -> bool:
     return not CUT_NUMBER.fullmatch(key) and not is_grade(key) and not only_marks(key)
 
 
-def align(cells: list[Cell], roles: list[str | None], merge_unit: bool) -> dict[int, Cell]:
+def align(cells: list[CellFields], roles: list[str | None], merge_unit: bool) -> dict[int, CellFields]:
     """Map cells whose empty neighbours vanished onto columns, by what each cell looks like."""
-    out: dict[int, Cell] = {}
-    i = 0
+    out: dict[int, CellFields] = {}
+    i, n = 0, len(cells)
     for col, role in enumerate(roles):
-        if i >= len(cells):
+        if i >= n:
             break
         c = cells[i]
-        if role in ("seq", "rank"):
-            if to_rank(c.key) is not None:
+        key = c[1]
+        if role == "seq" or role == "rank":
+            if to_rank(key) is not None:
                 out[col] = c
                 i += 1
         elif role == "unit":
             j = i
-            while j < len(cells) and plain(cells[j].key) and (merge_unit or j == i):
+            while j < n and plain(cells[j][1]) and (merge_unit or j == i):
                 j += 1
-            if j > i:
-                out[col] = Cell("".join(x.text for x in cells[i:j]), "".join(x.key for x in cells[i:j]),
-                                cells[i].start, cells[j - 1].end)
-                i = j
+            if j == i + 1:
+                out[col] = c
+            elif j > i:
+                out[col] = ("".join([x[0] for x in cells[i:j]]), "".join([x[1] for x in cells[i:j]]),
+                            c[2], cells[j - 1][3])
+            i = j
         elif role in NUMERIC_ROLES:
-            if is_number(c.key):
+            if is_number(key):
                 out[col] = c
                 i += 1
         elif role == "grade":
-            if is_grade(c.key):
+            if is_grade(key):
                 out[col] = c
                 i += 1
         elif role == "remarks":
-            out[col] = Cell(" ".join(x.text for x in cells[i:]), "".join(x.key for x in cells[i:]),
-                            c.start, cells[-1].end)
-            i = len(cells)
-        elif role is None and not is_grade(c.key) and not only_marks(c.key):
+            out[col] = (" ".join([x[0] for x in cells[i:]]), "".join([x[1] for x in cells[i:]]), c[2], cells[-1][3])
+            i = n
+        elif role is None and not is_grade(key) and not only_marks(key):
             out[col] = c  # a column no cue names: text, or a number such as 扣分 -1.5
             i += 1
-    if i < len(cells):  # marks left at the end of a row without a remarks column
-        rest = "".join(x.key for x in cells[i:])
+    if i < n:  # marks left at the end of a row without a remarks column
+        rest = "".join([x[1] for x in cells[i:]])
         if rest and only_marks(rest):
-            out[len(roles)] = Cell(rest, rest, cells[i].start, cells[-1].end)
+            out[len(roles)] = (rest, rest, cells[i][2], cells[-1][3])
     return out
 
 
-def record_of(table: Table, cells: dict[int, Cell], group_index: int, legends: dict[str, str]) -> Record | None:
+def record_of(table: Table, cells: Iterable[tuple[int, CellFields]], group_index: int, legends: dict[str, str],
+              at: int = 0, layout: tuple[int | None, int | None] | None = None) -> Record | None:
+    """The record of a row's (column, cell) pairs (offsets from `at`), None for a row of no unit."""
     roles, headers = table.roles, table.headers
-    unit_col, overall = table.layout()
-    filled = [c for c in cells.values() if c.key]
-    if not filled:
-        return None
-    unit_cell = cells.get(unit_col) if unit_col is not None else None
-    unit, marks = split_marks(unit_cell.text) if unit_cell else ("", [])
+    nroles = len(roles)
+    unit_col, overall = layout or table.layout()
+    start = end = -1  # of the filled cells
+    unit_text = None
     seq = rank = grade = None
     scores: dict[str, float] = {}
-    for col, c in cells.items():
-        if not c.key or col == unit_col:
+    remark_marks: list[str] = []
+    for col, (text, key, a, b) in cells:
+        if col == unit_col:
+            unit_text = text
+        if not key:
             continue
-        role = roles[col] if col < len(roles) else "remarks"
+        if start < 0 or a < start:
+            start = a
+        if b > end:  # noqa: PLR1730 (a call costs more in this loop)
+            end = b
+        if col == unit_col:
+            continue
+        role = roles[col] if col < nroles else "remarks"
         if role == "seq":
-            seq = to_rank(c.key)
+            seq = to_rank(key)
         elif role == "rank":
-            rank = to_rank(c.key)
-        elif role in NUMERIC_ROLES:
-            value = to_number(c.key)
+            rank = to_rank(key)
+        elif role == "score" or role == "count":
+            value = to_number(key)
             if value is not None:
                 scores[headers[col]] = value
         elif role == "grade":
-            grade = c.text
+            grade = text
         elif role == "remarks":
-            marks += split_marks(c.text)[1]
-        elif role is None and to_number(c.key) is not None and col < len(headers) and headers[col]:
-            scores[headers[col]] = to_number(c.key)  # a numeric column the cues do not name
+            remark_marks += split_marks(text)[1]
+        elif role is None and col < len(headers) and headers[col]:
+            value = to_number(key)  # a numeric column the cues do not name
+            if value is not None:
+                scores[headers[col]] = value
+    if start < 0:
+        return None
+    unit, marks = split_marks(unit_text) if unit_text is not None else ("", [])
+    if remark_marks:
+        marks += remark_marks
     if is_total(unit):
         return None
     if not unit and not scores and rank is None and seq is None:
@@ -409,17 +474,18 @@ def record_of(table: Table, cells: dict[int, Cell], group_index: int, legends: d
         grade = label_grade(SPACES.sub("", table.labels[group_index]))
     score = scores.get(headers[overall]) if overall is not None else None
     group = table.labels.get(group_index) or table.group
-    notes = [legends[m] for m in marks if m in legends]
-    return Record(table="", group=group, seq=seq, unit=unit, unit_full=unit, score=score, scores=scores,
-                  rank=rank, grade=grade, marks=marks, notes=notes,
-                  start=min([c.start for c in filled]), end=max([c.end for c in filled]))
+    notes = [legends[m] for m in marks if m in legends] if marks else []
+    return Record("", group, seq, unit, unit, score, scores, rank, grade, marks, notes, at + start, at + end)
 
 
-@functools.lru_cache(maxsize=CACHE)
 def is_total(unit: str) -> bool:
     """A row of totals (小计, 平均分), not a unit."""
     totals = patterns()["totals"]
-    return unit in totals or SPACES.sub("", unit) in totals
+    if unit in totals:
+        return True
+    if " " not in unit and unit.isprintable():
+        return False  # no white space to drop (all but " " is unprintable)
+    return SPACES.sub("", unit) in totals
 
 
 # ---------------------------------------------------------------- a block of lines
@@ -467,17 +533,17 @@ def parse_block(raw: str, view: str, lines: list[Line], titles: list[str] | None
     pending_labels: dict[int, str] = {}
     pending_group: str | None = None
     header_open = False  # the row after a header may carry the second line of its cells
+    share = patterns()["share"]
     for line in lines:
-        row = line_row(raw, view, line)
+        row = line_shape(raw[line.start:line.end], view[line.start:line.end])
         if row is None:
             continue
-        keys = [c.key for c in row.cells]
-        roles = roles_of_keys(keys)
-        if roles is not None:
-            repeated = table is not None and [c.key for c in row.cells if c.key] == \
-                [h.split("#")[0] for h in table.headers if h]
+        if row.roles is not None:
+            keys = list(row.keys)
+            repeated = table is not None and [k for k in keys if k] == [h.split("#")[0] for h in table.headers if h]
             if repeated and len(titles) <= len(tables):
                 continue  # the header repeated after a page break
+            roles = list(row.roles)
             width = period(roles, keys)
             labels = {i // width: lab for i, lab in pending_labels.items()} if pending_labels else {}
             table = Table(unique_headers(keys), roles, width, labels, mode=row.mode)
@@ -489,12 +555,11 @@ def parse_block(raw: str, view: str, lines: list[Line], titles: list[str] | None
         if header_open and table is not None and continues_header(table, row):
             continue
         header_open = False
-        filled = [c for c in row.cells if c.key]
-        if filled and len(filled) <= 6 and row.mode == "pos" and all(map(label_grade, [c.key for c in filled])):
-            pending_labels = {i: c.text for i, c in enumerate(row.cells) if not c.blank}
+        if row.label_row:
+            pending_labels = {i: c[0] for i, c in enumerate(row.cells) if c[1]}
             continue
-        text = clean_cached(raw[line.start:line.end]) if row.mode != "pos" else ""  # read only off "pos" rows
-        if row.mode != "pos" and is_subheading(text):
+        text = row.text
+        if row.subheading:
             if table is not None and table.records:  # the same columns go on under a new heading
                 table = Table(table.headers, table.roles, table.width, dict(table.labels), dict(table.shares), text,
                               table.mode)
@@ -506,31 +571,30 @@ def parse_block(raw: str, view: str, lines: list[Line], titles: list[str] | None
             continue
         if table is None:
             continue
-        share = patterns()["share"]
-        if row.mode == "pos" and filled and all(map(share.match, [c.key for c in filled])):
+        if row.share_row:
             for i, c in enumerate(row.cells):
-                if not c.blank:
-                    table.shares[i % table.width] = float(share.match(c.key).group(1))
+                if c[1]:
+                    table.shares[i % table.width] = float(share.match(c[1]).group(1))
             continue
-        added = rows_to_records(table, row, legends) if row.mode == table.mode else []
-        if not added and row.mode != "pos" and len(text) <= 40 and not any(map(NUMBER_CELL.fullmatch, keys)):
+        added = cells_to_records(table, row.mode, row.cells, line.start, legends) if row.mode == table.mode else []
+        if not added and row.mode != "pos" and len(text) <= 40 and not row.has_number:
             pending_group = text  # a caption inside the block
     return [t for t in tables if t.records]
 
 
-def continues_header(table: Table, row: RawRow) -> bool:
+def continues_header(table: Table, row: Shape) -> bool:
     """A header printed over two lines (`基础\t厕所` / `工作\t革命`): join the second line
     to the first, cell by cell, and read the roles again."""
-    filled = [(i, c) for i, c in enumerate(row.cells) if not c.blank]
-    if row.mode != "pos" or not filled or any(is_number(c.key) or is_grade(c.key) for _, c in filled):
+    filled = [(i, k) for i, k in enumerate(row.keys) if k]
+    if row.mode != "pos" or not filled or any(is_number(k) or is_grade(k) for _, k in filled):
         return False
-    if any(rx.match(cfg()["header"]["share"], c.key) for _, c in filled) or len(filled) < 2:
+    if any(patterns()["share"].match(k) for _, k in filled) or len(filled) < 2:
         return False
     if any(i >= len(table.headers) or table.roles[i] in ("unit", "seq", "rank") for i, _ in filled):
         return False
     keys = [h.split("#")[0] for h in table.headers]
-    for i, c in filled:
-        keys[i] += c.key
+    for i, k in filled:
+        keys[i] += k
     table.headers = unique_headers(keys)
     table.roles = [role_of(k) if k else None for k in keys]
     table.width = period(table.roles, keys)
@@ -546,19 +610,29 @@ def next_title(titles: list[str], tables: list[Table]) -> str | None:
 
 
 def rows_to_records(table: Table, row: RawRow, legends: dict[str, str]) -> list[Record]:
+    return cells_to_records(table, row.mode, fields_of(row.cells), 0, legends)
+
+
+def cells_to_records(table: Table, mode: str, cells, at: int, legends: dict[str, str]) -> list[Record]:
+    """The records of one row's cells (offsets from `at`), added to the table."""
     out = []
-    if row.mode == "pos":
+    layout = table.layout()
+    if mode == "pos":
         w = table.width
-        ngroups = max(1, -(-len(row.cells) // w))
-        for g in range(ngroups):
-            part = dict(enumerate(row.cells[g * w:(g + 1) * w]))
-            rec = record_of(table, part, g, legends)
+        if len(cells) <= w:
+            rec = record_of(table, enumerate(cells), 0, legends, at, layout)
             if rec is not None:
-                table.column_group[id(rec)] = g
+                table.column_group[id(rec)] = 0
                 out.append(rec)
+        else:
+            for g in range(-(-len(cells) // w)):
+                rec = record_of(table, enumerate(cells[g * w:(g + 1) * w]), g, legends, at, layout)
+                if rec is not None:
+                    table.column_group[id(rec)] = g
+                    out.append(rec)
     else:
-        cells = align(row.cells, table.roles[:table.width], merge_unit=row.mode == "tokens")
-        rec = record_of(table, cells, 0, legends)
+        aligned = align(cells, table.roles[:table.width], merge_unit=mode == "tokens")
+        rec = record_of(table, aligned.items(), 0, legends, at, layout)
         has_value = rec is not None and (rec.scores or rec.rank is not None or rec.seq is not None or rec.grade)
         if rec is not None and rec.unit and has_value:
             out.append(rec)
@@ -574,10 +648,14 @@ def flattened(raw: str, view: str, lines: list[Line]) -> tuple[list[str], list[s
     if len(body) < 8:
         return None
     texts = [view[ln.start:ln.end] for ln in body]
+    allowed = len(body) - 0.8 * len(body)  # single < 0.8 * len(body): more lines of several cells than this
+    several = 0
+    for t in texts:
+        if not ("\t" not in t.strip() and len(t.split()) <= 1 or t.rstrip().endswith("|")):
+            several += 1
+            if several > allowed:
+                return None
     piped_cells = sum(t.rstrip().endswith("|") for t in texts)
-    single = sum(1 for t in texts if "\t" not in t.strip() and len(t.split()) <= 1 or t.rstrip().endswith("|"))
-    if single < 0.8 * len(body):
-        return None
     if piped_cells >= 0.6 * len(body):
         rows = piped_cell_rows(raw, view, lines)
         if len(rows) < 2:
@@ -620,8 +698,8 @@ def flat_tables(flat, titles: list[str], legends: dict[str, str]) -> list[Table]
     table = Table(unique_headers(keys), roles, len(roles), group=next_title(titles, []))
     for row in rows:
         if row.mode == "cells" and len(row.cells) != len(roles):
-            cells = align(row.cells, roles, merge_unit=False)
-            rec = record_of(table, cells, 0, legends)
+            cells = align(fields_of(row.cells), roles, merge_unit=False)
+            rec = record_of(table, cells.items(), 0, legends)
             if rec is not None and rec.unit:
                 table.records.append(rec)
         else:
@@ -647,7 +725,10 @@ def section_lines(doc: Document, start: int, end: int) -> list[Line]:
 
 def ordered(table: Table) -> list[Record]:
     """Rows of side-by-side groups read group after group, then in 序号 / rank order."""
-    recs = sorted(table.records, key=lambda r: table.column_group.get(id(r), 0))
+    if any(table.column_group.values()):
+        recs = sorted(table.records, key=lambda r: table.column_group.get(id(r), 0))
+    else:  # every row in group 0: the sort would keep their order
+        recs = list(table.records)
     if table.width < len(table.headers) and not table.labels:
         if all(r.seq is not None for r in recs):
             recs.sort(key=lambda r: r.seq)
