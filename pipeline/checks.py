@@ -13,12 +13,15 @@
 """
 from __future__ import annotations
 
-from itertools import combinations
+import bisect
+from itertools import accumulate, combinations
+
+import regex
 
 
 from . import config, rx
 from .model import Document, Record
-from .normalise import compact, squeeze
+from .normalise import squeezer
 from .registry import register
 from .tables import Table
 
@@ -64,20 +67,25 @@ def check_tables(doc: Document, tables: list[tuple[str, Table]]) -> None:
     for _, table in tables:
         has_rank = "rank" in table.roles
         # (numeric_cols is computed on each access: once per table, not per row)
+        if not table.records:
+            continue
         numeric_cols = table.numeric_cols
         seen: dict[str, Record] = {}
+        # (the columns each row is checked on: a share stated, a score of at most 100)
+        shares = [(table.headers[col], share) for col, share in table.shares.items()]
+        scores = [table.headers[col] for col in numeric_cols if table.roles[col] == "score"]
         for r in table.records:
             if has_rank and r.rank is None:
                 doc.flag("rank_blank", f"{r.unit or 'a row'} has no rank in a ranked table", r.start, r.end)
-            for col, share in table.shares.items():
-                value = r.scores.get(table.headers[col])
+            for header, share in shares:
+                value = r.scores.get(header)
                 if value is not None and value > share:
-                    doc.flag("value_out_of_range", f"{r.unit or 'a row'}: {table.headers[col]} {value:g} is above "
+                    doc.flag("value_out_of_range", f"{r.unit or 'a row'}: {header} {value:g} is above "
                              f"its share {share:g}", r.start, r.end)
-            for col in numeric_cols:
-                value = r.scores.get(table.headers[col])
-                if table.roles[col] == "score" and value is not None and value > 100:
-                    doc.flag("value_out_of_range", f"{r.unit or 'a row'}: {table.headers[col]} {value:g} is "
+            for header in scores:
+                value = r.scores.get(header)
+                if value is not None and value > 100:
+                    doc.flag("value_out_of_range", f"{r.unit or 'a row'}: {header} {value:g} is "
                              "above 100", r.start, r.end)
             if r.unit:
                 if r.unit in seen:
@@ -86,14 +94,34 @@ def check_tables(doc: Document, tables: list[tuple[str, Table]]) -> None:
 
 
 class _Squeezed:
-    """The view without whitespace; the raw offsets (`compact`, costlier) only once a flag needs a span."""
+    """The view without whitespace, and the raw span of a piece of it (as `compact` gives it,
+    read off the piece of the view that holds it, not off an offset per character)."""
+    CHUNK = 4096
+
     def __init__(self, view: str):
-        self.view, self.text, self._compact = view, squeeze(view), None
+        self.view, self._squeeze = view, squeezer(view)
+        self.text = self._squeeze(view)
+        self._before: list[int] | None = None  # squeezed length before each chunk of the view
 
     def span(self, i: int, j: int) -> tuple[int, int]:
-        if self._compact is None:
-            self._compact = compact(self.view)
-        return self._compact.span(i, j)
+        start = self._offset(i) if i < len(self.text) else len(self.view)
+        end = self._offset(j - 1) + 1 if j > 0 else start
+        return start, end
+
+    def _offset(self, k: int) -> int:
+        """The view offset of text[k]."""
+        if self._before is None:
+            lengths = [len(self._squeeze(self.view[a:a + self.CHUNK])) for a in range(0, len(self.view), self.CHUNK)]
+            self._before = list(accumulate(lengths, initial=0))
+        c = bisect.bisect_right(self._before, k) - 1
+        a = c * self.CHUNK
+        for n, m in enumerate(_NON_SPACE.finditer(self.view, a, a + self.CHUNK)):
+            if n == k - self._before[c]:
+                return m.start()
+        raise AssertionError("the squeezed text and the view disagree")
+
+
+_NON_SPACE = regex.compile(r"\S")  # (what `squeeze` keeps)
 
 
 def check_counts(doc: Document, tables: list[tuple[str, Table]]) -> None:

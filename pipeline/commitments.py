@@ -46,7 +46,7 @@ import regex
 
 from . import config, rx, segmenter
 from .model import Commitment, Document, Record, Section
-from .normalise import clean, squeeze
+from .normalise import clean, squeeze, squeezer
 from .registry import register
 
 log = logging.getLogger("tongbao")
@@ -117,6 +117,9 @@ def rules() -> dict:
         "needs": {"unit": _key_chars(cues["unit_modal"]), "report": _key_chars(cues["report"]),
                   "pledge": _key_chars(cues["pledge_lead"] + cues["pledge"]),
                   "first_person": _key_chars(cues["first_person"])},
+        # the union of those: a sentence (or paragraph) holding none of it holds no cue
+        "any_cue": _key_chars(cues["unit_modal"] + cues["report"] + cues["pledge_lead"] + cues["pledge"]
+                              + cues["first_person"]),
         "first_person": regex.compile(
             r"(?:" + _alt(cues["first_person"]) + r")[^。；;！？]{0,%d}?(?P<m>%s)"
             % (cues["modal_reach"], _alt(cues["modal"]))),
@@ -170,10 +173,11 @@ def rules() -> dict:
 
 # --------------------------------------------------------------------- sentences
 
-def split_sentences(view: str, start: int, end: int) -> list[Sentence]:
+def split_sentences(view: str, start: int, end: int, squeeze=squeeze) -> list[Sentence]:
     """The sentences of view[start:end]: cut after an end mark (and the closing
     quotes that follow it), and before a quoted utterance introduced by `，` or
-    `：` (`…秦振衡说，“创建…！”` gives the quote a sentence of its own)."""
+    `：` (`…秦振衡说，“创建…！”` gives the quote a sentence of its own).
+    `squeeze`: normalise.squeezer(view), when the caller has it."""
     r = rules()
     cuts, after = [start], start
     for m in r["cut_marks"].finditer(view, start, end):
@@ -189,15 +193,14 @@ def split_sentences(view: str, start: int, end: int) -> list[Sentence]:
         elif _opens_utterance(view, start, i, end):
             cuts.append(i)
     cuts.append(end)
-    out = []
+    out, opening = [], r["open"]
     for a, b in zip(cuts, cuts[1:]):
-        while a < b and view[a].isspace():
-            a += 1
-        while b > a and view[b - 1].isspace():
-            b -= 1
-        text = squeeze(view[a:b])
+        piece = view[a:b]
+        text = squeeze(piece)
         if text and _HAN.search(text):
-            out.append(Sentence(a, b, text, text[0] in r["open"]))
+            # (the span without the whitespace around it: str.strip() strips what isspace() is)
+            out.append(Sentence(a + len(piece) - len(piece.lstrip()), b - len(piece) + len(piece.rstrip()),
+                                text, text[0] in opening))
     return out
 
 
@@ -221,6 +224,8 @@ def find_cue(text: str) -> Cue | None:
     """The cue that makes this sentence a pledge, if any (text: compact view).
     A unit named after a report verb commits itself (`冯志刚表示，市政府将…`)."""
     r = rules()
+    if not r["any_cue"].search(text):
+        return None
     def has(keys: regex.Pattern) -> bool:
         return keys.search(text) is not None
     units = [Cue(m["m"], "unit", subj, m.start("m")) for m in r["unit"].finditer(text)
@@ -371,10 +376,11 @@ def _paragraph_spans(doc: Document) -> tuple[list[tuple[int, int]], list[int], b
     """The paragraphs' spans, their ends, and whether both starts and ends ascend
     (computed once per document)."""
     if "commitments_paragraphs" not in doc.work:
-        paras = [(p.start, p.end) for p in doc.work.get("paragraphs") or []]
-        ends = [b for _, b in paras]
-        ordered = all(p[0] <= q[0] and p[1] <= q[1] for p, q in zip(paras, paras[1:]))
-        doc.work["commitments_paragraphs"] = paras, ends, ordered
+        found = doc.work.get("paragraphs") or []
+        starts, ends = [p.start for p in found], [p.end for p in found]
+        # (a list that equals its sorted copy does not descend: timsort checks that in one pass)
+        ordered = starts == sorted(starts) and ends == sorted(ends)
+        doc.work["commitments_paragraphs"] = list(zip(starts, ends)), ends, ordered
     return doc.work["commitments_paragraphs"]
 
 
@@ -384,8 +390,11 @@ def read_speech(doc: Document, section: Section, view: str) -> list[tuple[Senten
     own = (section.speaker or speaks_for(view, section.start, section.end, doc.title)
            or doc.work.get("commitment_speaker") or whole_text_speaker(doc, view))
     doc.work["commitment_speaker"] = own  # a speech cut by page furniture goes on in a later section
+    may_cue, squeeze_piece = rules()["any_cue"], doc.work.get("commitments_squeeze", squeeze)
     for a, b in paragraphs_of(doc, section):
-        for s in split_sentences(view, a, b):
+        if not opened and not may_cue.search(view, a, b):
+            continue  # (before the pledge opens only a cue counts, and none can be here)
+        for s in split_sentences(view, a, b, squeeze_piece):
             cue = find_cue(s.text)
             if excluded(s.text, cue):
                 continue
@@ -447,21 +456,23 @@ def is_leader_speech(doc: Document) -> bool:
 def read_news(doc: Document, section: Section, view: str) -> list[tuple[Sentence, Cue | str, str | None]]:
     """(sentence, cue or the plan's trigger, speaker) of a news item or notice body."""
     found = []
-    own = whole_text_speaker(doc, view)
+    may_cue, squeeze_piece = rules()["any_cue"], doc.work.get("commitments_squeeze", squeeze)
     for a, b in paragraphs_of(doc, section):
-        sents = split_sentences(view, a, b)
+        if not may_cue.search(view, a, b):
+            continue  # (what is found in a paragraph starts at a cue, and none can be here)
+        sents = split_sentences(view, a, b, squeeze_piece)
         inside_quote = _QuoteDepth(view, a)
         plan: tuple[str, str] | None = None      # (speaker, trigger) of a work plan
-        voice: str | None = None                 # the last `X局局长认为` in the paragraph
+        voice = _Voice(doc, view, sents)         # the last `X局局长认为` in the paragraph
         for k, s in enumerate(sents):
             if s.quoted or inside_quote.at(s.start):
+                voice.quoted.add(k)
                 cue = _quote_cue(s.text)
                 if cue and not excluded(s.text, cue):
                     speaker = cue.subject or quote_speaker(doc, view, a, b, s)
                     if speaker:
                         found.append((s, cue, speaker))
                 continue
-            voice = _voice(doc, view, s.text) or voice
             cue = find_cue(s.text)
             if cue and not excluded(s.text, cue):
                 if cue.kind == "unit":
@@ -471,12 +482,13 @@ def read_news(doc: Document, section: Section, view: str) -> list[tuple[Sentence
                     plan = (cue.subject, cue.trigger)
                     continue
                 if cue.kind == "report":  # what follows in the paragraph is still the report
-                    speaker = voice if cue.subject in rules()["pronouns"] else cue.subject
+                    speaker = voice.at(k) if cue.subject in rules()["pronouns"] else cue.subject
                     if speaker:
                         found.append((s, cue, speaker))
                         plan = (speaker, cue.trigger)
                     continue
-                speaker = voice or own   # `下一步将…` after `X局局长认为…`; a speech typed as news
+                # `下一步将…` after `X局局长认为…`; a speech typed as news
+                speaker = voice.at(k) or whole_text_speaker(doc, view)
                 if speaker:
                     if not announces(s.text, cue):
                         found.append((s, cue, speaker))
@@ -522,6 +534,22 @@ class _QuoteDepth:
                 self.depth -= 1
         self.pos = max(i, self.pos)
         return self.depth > 0
+
+
+class _Voice:
+    """The unit (or person) the last attribution up to a sentence of a paragraph names
+    (`X局局长认为…`), quoted sentences left out: read only when a cue asks for it."""
+    def __init__(self, doc: Document, view: str, sents: list[Sentence]):
+        self.doc, self.view, self.sents = doc, view, sents
+        self.quoted: set[int] = set()   # the quoted sentences, as far as the reader got
+        self.upto, self.last = 0, None
+
+    def at(self, k: int) -> str | None:
+        for j in range(self.upto, k + 1):
+            if j not in self.quoted:
+                self.last = _voice(self.doc, self.view, self.sents[j].text) or self.last
+        self.upto = max(self.upto, k + 1)
+        return self.last
 
 
 def _voice(doc: Document, view: str, text: str) -> str | None:
@@ -619,13 +647,18 @@ def unnumbered(view: str, start: int, end: int) -> int:
     return i if i < end else start
 
 
-def display(doc: Document, start: int, end: int) -> tuple[int, int, str]:
+def display(doc: Document, start: int, end: int, noise: list | None = None) -> tuple[int, int, str]:
     """Raw span and cleaned text of a sentence: ocr_noise left out, an outer
-    pair of quotation marks dropped."""
-    noise = [(f.start, f.end) for f in doc.flags if f.code == "ocr_noise" and f.start is not None]
+    pair of quotation marks dropped (noise: ocr_noise_spans(doc), when the caller has it)."""
+    if noise is None:
+        noise = ocr_noise_spans(doc)
     raw = doc.raw[start:end] if not noise else "".join(
         c for i, c in enumerate(doc.raw[start:end], start) if not any(a <= i < b for a, b in noise))
     return start, end, unquote(clean(raw))
+
+
+def ocr_noise_spans(doc: Document) -> list[tuple[int, int]]:
+    return [(f.start, f.end) for f in doc.flags if f.code == "ocr_noise" and f.start is not None]
 
 
 PAIRS = {"“": "”", "「": "」", "『": "』"}
@@ -691,11 +724,14 @@ def masked_view(doc: Document) -> str:
 
 def commitments_of(doc: Document) -> list[RankedCommitment]:
     view = masked_view(doc)
+    doc.work["commitments_squeeze"] = squeezer(view)  # (for pieces of the view)
     types = rules()["types"]
     leader = is_leader_speech(doc)
-    out, seen = [], set()
-    ranked = [rec for rec in doc.records if rec.rank is not None or rec.grade is not None]
-    rank_memo: dict[str, Record | None] = {}  # speakers repeat: one lookup each
+    out, seen, noise = [], set(), None
+    ranked = None
+    # speakers repeat: one lookup each of their rank and full name
+    rank_memo: dict[str, Record | None] = {}
+    full_memo: dict[str, str] = {}
     for section in doc.sections:
         if section.type not in types:
             continue
@@ -703,19 +739,24 @@ def commitments_of(doc: Document) -> list[RankedCommitment]:
         for s, cue, speaker in merge_numbered(view, reader(doc, section, view)):
             if not speaker:
                 continue
-            start, end, text = display(doc, unnumbered(view, s.start, s.end), s.end)
-            key = rx.sub(r"\s", "", text)
+            if noise is None:
+                noise = ocr_noise_spans(doc)
+            start, end, text = display(doc, unnumbered(view, s.start, s.end), s.end, noise)
+            key = squeeze(text)
             if not key or key in seen:
                 continue
             seen.add(key)
             speaker = printed(doc, view, section, speaker)
             if speaker not in rank_memo:
+                if ranked is None:
+                    ranked = [rec for rec in doc.records if rec.rank is not None or rec.grade is not None]
                 rank_memo[speaker] = rank_of(doc, speaker, ranked)
+                full_memo[speaker] = full_name(doc, speaker)
             rec = rank_memo[speaker]
             out.append(RankedCommitment(
                 speaker=speaker, section=section.id, text=text, start=start, end=end,
                 trigger=cue.trigger if isinstance(cue, Cue) else cue,
-                speaker_full=full_name(doc, speaker),
+                speaker_full=full_memo[speaker],
                 rank=rec.rank if rec else None, grade=rec.grade if rec else None))
     return out
 

@@ -217,7 +217,7 @@ def region_from_text(view: str) -> Region:
         up = gaz.parent(div)
         if div.level == "county" and up is not None:
             votes[up.code] = votes.get(up.code, 0) + 0.5
-    for m in rx.finditer(r"(\p{Han}{2,4}?)(?:日报|晚报|都市报|新闻网|讯)", view):
+    for m in _paper_names(view):
         words = m.group(1)  # 株洲晚报, 掌上梅州讯: the paper's city
         for k in range(len(words) - 1):
             for div in gaz.by_short.get(words[k:], []):
@@ -238,6 +238,31 @@ def region_from_text(view: str) -> Region:
         return Region()
     best = gaz.by_code[max(pool, key=pool.get)]
     return Region([Place(best.name, best.level, best)], gaz.province_of(best))
+
+
+_PAPER_WORDS = ("日报", "晚报", "都市报", "新闻网", "讯")
+_PAPER_NAME = regex.compile(r"(\p{Han}{2,4}?)(?:%s)" % "|".join(_PAPER_WORDS))
+_PAPER_NAME_MIN, _PAPER_NAME_MAX = 2, 4  # the name's length in characters, as in the pattern
+
+
+def _paper_names(view: str):
+    """_PAPER_NAME.finditer(view), tried only just before the paper words: a name
+    ending before the first paper word after pos would have to end in one."""
+    pos, end = 0, len(view)
+    while pos < end:
+        word_at = min((i for w in _PAPER_WORDS if (i := view.find(w, pos + _PAPER_NAME_MIN)) >= 0), default=-1)
+        if word_at < 0:
+            return
+        # the matches starting before word_at - 1 must end in this word (none ends earlier)
+        first = max(pos, word_at - _PAPER_NAME_MAX)
+        for i in range(first, word_at - _PAPER_NAME_MIN + 1):
+            m = _PAPER_NAME.match(view, i)
+            if m:
+                yield m
+                pos = m.end()
+                break
+        else:
+            pos = max(pos, word_at - _PAPER_NAME_MIN + 1)
 
 
 def own_paper(view: str) -> Region:
@@ -302,27 +327,72 @@ def region_of(doc: Document) -> Region:
     return region
 
 
-def _names_a_place(name: str, region: Region) -> bool:
+def _names_a_place(name: str, facts: _RegionFacts) -> bool:
     national, start_level, short_place = _place_facts(name)
     if national:
         return True
-    for place in region.chain:
-        if _fold_name(place.name) in name:
+    for full, short in facts.place_names:
+        if full in name:
             return True
-        short = _fold_name(place.short)
         # (a town named after its county, 玉溪县's 玉溪镇, names no place of its own)
-        if place.level != "town" and len(short) >= 2 and short in name and not _town_named_after(name, short):
+        if short is not None and short in name and not _town_named_after(name, short):
             return True
-    if region.province and region.province.short in name:
+    if facts.province_short is not None and facts.province_short in name:
         return True
     if start_level is not None:
-        if start_level != "county":
-            return True
         # a county elsewhere: a foreign place if the document's city is known (its own
         # counties were handled before), else a homonym of one of its own (桐江市's 凤城市)
-        city = next((p for p in region.chain if p.level == "city"), None)
-        return city is None or city.div is not None
+        return start_level != "county" or facts.foreign_county
     return short_place
+
+
+class _RegionFacts:
+    """What full_name asks of a region, computed once per region (names, its chain
+    down to each level, its cities and counties)."""
+
+    def __init__(self, region: Region):
+        self.region = region
+        self.truthy = bool(region)
+        chain = region.chain
+        self.names = region.names()
+        self.names_set = frozenset(self.names)
+        self.whole = "".join(self.names)
+        # (folded full name, folded short name when it can name the place alone) per division
+        self.place_names = []
+        for place in chain:
+            short = _fold_name(place.short)
+            self.place_names.append((_fold_name(place.name),
+                                     short if place.level != "town" and len(short) >= 2 else None))
+        self.province_short = region.province.short if region.province else None
+        city = next((p for p in chain if p.level == "city"), None)
+        self.foreign_county = city is None or city.div is not None
+        self.first_city_upto = region.upto_place(city) if city else None
+        # (the divisions a county may stand under, last first, with the chain down to each)
+        self.parents = [(place.div, region.upto_place(place)) for place in reversed(chain)
+                        if place.div is not None and place.div.level != "county"]
+        last_city = next((p for p in reversed(chain) if p.level == "city"), None)
+        self.last_city_upto = region.upto_place(last_city) if last_city else None
+        self.county_or_town_last = bool(chain) and chain[-1].level in ("county", "town")
+        self._upto: dict[str, str | None] = {}
+        self._level_name: dict[str, str | None] = {}
+
+    def upto(self, word: str) -> str | None:
+        if word not in self._upto:
+            self._upto[word] = self.region.upto(word)
+        return self._upto[word]
+
+    def level_name(self, word: str) -> str | None:
+        if word not in self._level_name:
+            self._level_name[word] = self.region.level_name(word)
+        return self._level_name[word]
+
+
+def _facts(region: Region) -> _RegionFacts:
+    """The region's _RegionFacts (kept on it: a document's region is made once, never changed)."""
+    facts = region.__dict__.get("_facts")
+    if facts is None or facts.region is not region:
+        facts = region.__dict__["_facts"] = _RegionFacts(region)
+    return facts
 
 
 @functools.lru_cache(maxsize=_NAME_CACHE)
@@ -377,25 +447,23 @@ def _county_level(name: str) -> bool:
                 not found[0].endswith(_suffix_tuples()["not_divisions"]))
 
 
-def _county_child(name: str, region: Region) -> tuple[str, str | None] | None:
+def _county_child(name: str, facts: _RegionFacts) -> tuple[str, str | None] | None:
     """`祁东县…` / `武夷山` in a document of their city: (the city's chain, the full county name
     when the name is a county printed short, else None)."""
-    gaz = gazetteer.load()
-    for place in reversed(region.chain):
-        parent = place.div
-        if parent is None or parent.level == "county":
-            continue
+    if facts.parents:
+        gaz = gazetteer.load()
         div = _division_starting(name)
-        if div and (gaz.parent(div) or div).code == parent.code and div.code != parent.code:
-            return region.upto_place(place), None
-        child = gaz.child_named(parent, name, short=True)
-        if child:  # a dropped generic suffix comes back (政和 -> 政和县), an ethnic one does not (城步)
-            return region.upto_place(place), child.name if len(child.name) - len(name) == 1 else None
-    county = _county_like_start(name)
-    if county and county not in region.names():
-        city = next((p for p in region.chain if p.level == "city"), None)
-        if city:
-            return region.upto_place(city), None
+        up = (gaz.parent(div) or div).code if div else None
+        for parent, upto in facts.parents:
+            if div and up == parent.code and div.code != parent.code:
+                return upto, None
+            child = gaz.child_named(parent, name, short=True)
+            if child:  # a dropped generic suffix comes back (政和 -> 政和县), an ethnic one does not (城步)
+                return upto, child.name if len(child.name) - len(name) == 1 else None
+    if facts.first_city_upto is not None:
+        county = _county_like_start(name)
+        if county and county not in facts.names_set:
+            return facts.first_city_upto, None
     return None
 
 
@@ -417,47 +485,62 @@ def full_name(doc: Document, name: str, named_units: bool | None = None, in_tabl
     A unit listed in a table (or a speaker) is one of the document's own units, so a bare
     name gets the document's region; a body named in running text (`in_table=False`) only
     gets the region its printed form asks for (a level word, a county of the city)."""
-    printed, key = _printed_and_key(name)
+    printed, key, kind = _name_facts(name)
     if not printed:
         return printed
-    region = region_of(doc)
-    if not region:
+    region = doc.work["region"] if "region" in doc.work else region_of(doc)
+    facts = _facts(region)
+    if not facts.truthy:
         return printed
-    cfg = _cfg()
-    words = _suffix_tuples()
-    if key in cfg["abbreviations"]:
-        out = cfg["abbreviations"][key]
+    if kind == "abbreviation":
+        out = _cfg()["abbreviations"][key]
         for word in rx.findall(r"\{(\p{Han})\}", out):
-            level = region.level_name(word)
+            level = facts.level_name(word)
             if level is None:
                 return printed
             out = out.replace("{" + word + "}", level)
         return out
-    word = key[0]
-    if word in cfg["level_words"] and len(key) > 1 and not key.startswith(words["not_level_words"]):
-        if word == "省":
-            if region.province and key.endswith(words["org"]):
-                return region.province.name + printed[1:]
-            return printed
-        prefix = region.upto(word)
+    if kind == "province":
+        if region.province and key.endswith(_suffix_tuples()["org"]):
+            return region.province.name + printed[1:]
+        return printed
+    if kind == "level":
+        prefix = facts.upto(key[0])
         return prefix + printed[1:] if prefix else printed
-    child = _county_child(key, region)
+    child = _county_child(key, facts)
     if child:
         return child[0] + (child[1] or printed)
-    if _names_a_place(key, region) or not in_table:
+    if not in_table or _names_a_place(key, facts):
         return printed
     # a town's unit (凤山镇中心学校, 东关街道办事处) is a unit of the document's region
-    town = _town_start(key)
-    if not _needs_place_pattern().match(key) and not town:
-        if key.endswith(words["independent"]):
-            return printed
-        if named_units if named_units is not None else doc.work.get("units_named", False):
-            return printed
-    if _county_level(key) and region.chain and region.chain[-1].level in ("county", "town"):
+    if kind == "independent":
+        return printed
+    if kind == "bare" and (named_units if named_units is not None else doc.work.get("units_named", False)):
+        return printed
+    if facts.county_or_town_last and _county_level(key):
         # a 区/县 is never a part of another 区/县 (西山区临江区): only a city may head it
-        city = next((p for p in reversed(region.chain) if p.level == "city"), None)
-        return region.upto_place(city) + printed if city else printed
-    return "".join(region.names()) + printed if region.chain else printed
+        return facts.last_city_upto + printed if facts.last_city_upto is not None else printed
+    return facts.whole + printed  # (the whole chain: none when it is empty)
+
+
+@functools.lru_cache(maxsize=_NAME_CACHE)
+def _name_facts(name: str) -> tuple[str, str, str]:
+    """The name without whitespace, its folded form, and what full_name makes of it
+    whatever the region: an `abbreviation`, a name opening with the `province` or another
+    `level` word, one that stands on its own (`independent`: no place needed, no town,
+    an independent ending), a `bare` one (no place needed, no town), else `placed`."""
+    printed, key = _printed_and_key(name)
+    if not printed:
+        return printed, key, "empty"
+    cfg, words = _cfg(), _suffix_tuples()
+    if key in cfg["abbreviations"]:
+        return printed, key, "abbreviation"
+    word = key[0]
+    if word in cfg["level_words"] and len(key) > 1 and not key.startswith(words["not_level_words"]):
+        return printed, key, "province" if word == "省" else "level"
+    if not _needs_place_pattern().match(key) and not _town_start(key):
+        return printed, key, "independent" if key.endswith(words["independent"]) else "bare"
+    return printed, key, "placed"
 
 
 def units_named(doc: Document) -> bool:
@@ -465,8 +548,8 @@ def units_named(doc: Document) -> bool:
     units = [_fold_name(r.unit) for r in doc.records if r.unit]
     if len(units) < 5:
         return False
-    region = region_of(doc)
-    named = sum(1 for u in units if _names_a_place(u, region))
+    facts = _facts(region_of(doc))
+    named = sum(1 for u in units if _names_a_place(u, facts))
     return named >= 0.6 * len(units)
 
 
