@@ -40,7 +40,9 @@ from __future__ import annotations
 import bisect
 import functools
 import logging
+import operator
 from dataclasses import dataclass
+from itertools import accumulate
 
 import regex
 
@@ -60,7 +62,7 @@ class RankedCommitment(Commitment):
     grade: str | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Sentence:
     start: int      # raw span, surrounding whitespace excluded
     end: int
@@ -226,12 +228,11 @@ def find_cue(text: str) -> Cue | None:
     r = rules()
     if not r["any_cue"].search(text):
         return None
-    def has(keys: regex.Pattern) -> bool:
-        return keys.search(text) is not None
+    needs = r["needs"]
     units = [Cue(m["m"], "unit", subj, m.start("m")) for m in r["unit"].finditer(text)
              if _is_modal(text, m.start("m")) and not r["event"].match(text, m.end("m"))
-             and _acts(text, m.end("m")) and (subj := _subject(m["s"]))] if has(r["needs"]["unit"]) else []
-    for m in r["report"].finditer(text) if has(r["needs"]["report"]) else ():
+             and _acts(text, m.end("m")) and (subj := _subject(m["s"]))] if needs["unit"].search(text) else []
+    for m in r["report"].finditer(text) if needs["report"].search(text) else ():
         if (r["first_person_head"].match(m["s"]) or not _is_modal(text, m.start("m"))
                 or not _acts(text, m.end("m"))):
             continue
@@ -243,11 +244,11 @@ def find_cue(text: str) -> Cue | None:
             return Cue(m["m"], "report", subject, m.start("m"))
     if units:
         return units[0]
-    m = r["pledge"].search(text) if has(r["needs"]["pledge"]) else None
+    m = r["pledge"].search(text) if needs["pledge"].search(text) else None
     if m:
         at = m.start() + (1 if text[m.start()] in "，,：:“「『\"" else 0)
         return Cue(text[at:m.end()], "pledge", None, at)
-    for m in r["first_person"].finditer(text) if has(r["needs"]["first_person"]) else ():
+    for m in r["first_person"].finditer(text) if needs["first_person"].search(text) else ():
         if _is_modal(text, m.start("m")) and _acts(text, m.end("m")):
             return Cue(text[m.start():m.end("m")] if m.end("m") - m.start() <= 4 else m["m"],
                        "first_person", None, m.start("m"))
@@ -372,12 +373,15 @@ def paragraphs_of(doc: Document, section: Section) -> list[tuple[int, int]]:
     return out or [(section.start, section.end)]
 
 
+_START, _END = operator.attrgetter("start"), operator.attrgetter("end")
+
+
 def _paragraph_spans(doc: Document) -> tuple[list[tuple[int, int]], list[int], bool]:
     """The paragraphs' spans, their ends, and whether both starts and ends ascend
     (computed once per document)."""
     if "commitments_paragraphs" not in doc.work:
         found = doc.work.get("paragraphs") or []
-        starts, ends = [p.start for p in found], [p.end for p in found]
+        starts, ends = list(map(_START, found)), list(map(_END, found))
         # (a list that equals its sorted copy does not descend: timsort checks that in one pass)
         ordered = starts == sorted(starts) and ends == sorted(ends)
         doc.work["commitments_paragraphs"] = list(zip(starts, ends)), ends, ordered
@@ -685,6 +689,37 @@ def printed(doc: Document, view: str, section: Section, name: str) -> str:
     return doc.raw[i:i + len(name)] if i >= 0 else name
 
 
+class _RankIndex:
+    """rank_of over a document's ranked records, without a pass over them per speaker: the
+    first record that names the speaker, ends with it or that it ends with."""
+    def __init__(self, ranked: list[Record]):
+        self.ranked = ranked
+        self.named: dict[str, int] = {}   # unit or full name -> first record
+        self.units: dict[str, int] = {}   # unit of two characters or more -> first record
+        for k, rec in enumerate(ranked):
+            self.named.setdefault(rec.unit, k)
+            if rec.unit_full is not None:
+                self.named.setdefault(rec.unit_full, k)
+            if len(rec.unit) >= 2:
+                self.units.setdefault(rec.unit, k)
+        # the units one after the other, each closed by \x00: a unit ending with the speaker
+        # is where `speaker\x00` is first found
+        self.joined = "".join(rec.unit + "\x00" for rec in ranked)
+        self.starts = list(accumulate((len(rec.unit) + 1 for rec in ranked), initial=0))
+
+    def find(self, speaker: str) -> Record | None:
+        best = self.named.get(speaker, len(self.ranked))
+        for i in range(len(speaker) - 1):  # (the speaker ends with a unit)
+            k = self.units.get(speaker[i:])
+            if k is not None and k < best:
+                best = k
+        if len(speaker) >= 3 and "\x00" not in speaker:  # (a unit ends with the speaker)
+            at = self.joined.find(speaker + "\x00")
+            if at >= 0:
+                best = min(best, bisect.bisect_right(self.starts, at) - 1)
+        return self.ranked[best] if best < len(self.ranked) else None
+
+
 def rank_of(doc: Document, speaker: str, ranked: list[Record] | None = None) -> Record | None:
     """The record of the speaker's unit, when the document ranks or grades it (`ranked`:
     the document's ranked or graded records, when the caller has them)."""
@@ -749,8 +784,8 @@ def commitments_of(doc: Document) -> list[RankedCommitment]:
             speaker = printed(doc, view, section, speaker)
             if speaker not in rank_memo:
                 if ranked is None:
-                    ranked = [rec for rec in doc.records if rec.rank is not None or rec.grade is not None]
-                rank_memo[speaker] = rank_of(doc, speaker, ranked)
+                    ranked = _RankIndex([rec for rec in doc.records if rec.rank is not None or rec.grade is not None])
+                rank_memo[speaker] = ranked.find(speaker)
                 full_memo[speaker] = full_name(doc, speaker)
             rec = rank_memo[speaker]
             out.append(RankedCommitment(

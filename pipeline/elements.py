@@ -83,26 +83,34 @@ def text_lines(doc: Document) -> list[TextLine]:
     out = []
     cfg = config.load("elements")
     title_ends = tuple(cfg["title_ends"])
-    debris_line = rx.compiled(cfg["debris_line"])
-    debris = rx.compiled("|".join(config.load("sections")["furniture"]["debris_pipe"]))
+    debris_line = rx.compiled(cfg["debris_line"]).match
+    debris = rx.compiled("|".join(config.load("sections")["furniture"]["debris_pipe"])).match
     whole = doc.genre == "newspaper"
+    stars = "*" in view
+    append = out.append
     for i, ln in enumerate(doc.work["lines"]):
         start, end = ln.start, ln.end
         if start == end:
             continue  # (an empty line gives no TextLine either way)
         line = view[start:end]
-        if debris_line.match(line):
+        if debris_line(line):
             continue
-        pieces = [(start, end)] if whole or end - start < _LONG_LINE else _pieces(view, start, end, title_ends)
+        pieces = ((start, end),) if whole or end - start < _LONG_LINE else _pieces(view, start, end, title_ends)
         for start, end in pieces:
             text = line if len(pieces) == 1 else view[start:end]
-            cut = debris.match(text)  # a scan's `|` before a line's text
+            cut = debris(text)  # a scan's `|` before a line's text
             if cut and start + cut.end() < end:
                 start += cut.end()
                 text = view[start:end]
-            flat = "".join(text.split()).replace("*", "") if split_spaces else _UNREAD.sub("", text)
+            if split_spaces:
+                flat = "".join(text.split())
+                if stars:
+                    flat = flat.replace("*", "")
+            else:
+                flat = _UNREAD.sub("", text)
             if flat:
-                out.append(TextLine(i, start, end, text.strip(), flat, len(text) - len(text.lstrip()), source))
+                body = text.lstrip()
+                append(TextLine(i, start, end, body.rstrip(), flat, len(text) - len(body), source))
     return out
 
 

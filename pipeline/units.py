@@ -97,7 +97,7 @@ def _fold_name(name: str) -> str:
 def _printed_and_key(name: str) -> tuple[str, str]:
     """The name without whitespace, and its folded form (what is matched on)."""
     printed = squeeze(name)
-    return printed, fold(printed)
+    return printed, _fold_name(printed)  # (the names of units_named, mostly: one fold each)
 
 
 @functools.lru_cache(maxsize=1)
@@ -328,6 +328,15 @@ def region_of(doc: Document) -> Region:
 
 
 def _names_a_place(name: str, facts: _RegionFacts) -> bool:
+    """Does the (folded) name name a place itself, in a document of this region? (asked of
+    a name by units_named, then by full_name: kept in the region's facts)"""
+    known = facts.names_place.get(name)
+    if known is None:
+        known = facts.names_place[name] = _names_a_place_in(name, facts)
+    return known
+
+
+def _names_a_place_in(name: str, facts: _RegionFacts) -> bool:
     national, start_level, short_place = _place_facts(name)
     if national:
         return True
@@ -374,6 +383,7 @@ class _RegionFacts:
         self.last_city_upto = region.upto_place(last_city) if last_city else None
         self.county_or_town_last = bool(chain) and chain[-1].level in ("county", "town")
         self._upto: dict[str, str | None] = {}
+        self.names_place: dict[str, bool] = {}  # _names_a_place of the names asked
         self._level_name: dict[str, str | None] = {}
 
     def upto(self, word: str) -> str | None:
