@@ -12,7 +12,7 @@ from __future__ import annotations
 import bisect
 import collections
 import functools
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import operator
 import re
@@ -114,15 +114,19 @@ class Cue:
 
 class _Part:
     """Patterns of a cue alike in being anchored or not and in needing known words."""
-    __slots__ = ("pattern", "anchored", "words", "opens")
+    __slots__ = ("pattern", "anchored", "words", "opens", "ends")
 
     def __init__(self, patterns: list[str], anchored: bool, words: frozenset | None):
         self.pattern = regex.compile(_union(patterns))
         self.anchored, self.words = anchored, words
         firsts = [_first_char(p) for p in patterns] if anchored else [None]
         self.opens = None if None in firsts else _FirstChar("|".join(firsts))
+        lasts = [_last_char(p) for p in patterns]
+        self.ends = None if None in lasts else _LastChar("|".join(lasts))
 
     def hit(self, s: str) -> bool:
+        if self.ends is not None and not self.ends(s):
+            return False
         if self.anchored:
             return (self.opens is None or self.opens(s)) and self.pattern.match(s) is not None
         return self.pattern.search(s) is not None
@@ -142,6 +146,61 @@ class _FirstChar:
         if ok is None:
             ok = self.seen[s[0]] = self.regex.match(s[0]) is not None
         return ok
+
+
+class _LastChar(_FirstChar):
+    """Whether a string ends with a character that can close a match ending at `$`."""
+
+    def __call__(self, s: str) -> bool:
+        if not s:
+            return False
+        ch = s[-1]
+        if ch == "\n":
+            return True  # `$` also matches before a final line break: not told
+        ok = self.seen.get(ch)
+        if ok is None:
+            ok = self.seen[ch] = self.regex.match(ch) is not None
+        return ok
+
+
+def _last_char(p: str) -> str | None:
+    """A pattern for the last character of any match of p, when p ends with `$`
+    after an atom that matches one character and is not optional (None: not told)."""
+    if not p.endswith("$") or "(?" in p.replace("(?:", "").replace("(?P<", "") or _top_level_bars(p):
+        return None
+    atoms, i = [], 0
+    while i < len(p):
+        ch = p[i]
+        if ch == "\\":
+            esc = p[i + 1:i + 2]
+            if esc in ("p", "P") and p[i + 2:i + 3] == "{":
+                end = p.index("}", i) + 1
+            elif esc and (esc in "dDsSwW" or not esc.isalnum()):
+                end = i + 2
+            else:
+                return None
+        elif ch == "[":
+            end = _skip_class(p, i)
+        elif ch == "(":
+            end = _skip_group(p, i)
+        else:
+            end = i + 1
+        optional, after = _quantifier(p, end)
+        atoms.append((p[i:end], optional))
+        i = after
+    if len(atoms) < 2 or atoms[-1] != ("$", False):
+        return None
+    atom, optional = atoms[-2]
+    if optional or atom in ("^", "$"):
+        return None
+    if atom[0] == "(":
+        inner = atom[_GROUP_OPENING.match(atom).end():-1]
+        bounds = [-1] + _top_level_bars(inner) + [len(inner)]
+        each = [_last_char(inner[x + 1:y] + "$") for x, y in zip(bounds, bounds[1:])]
+        return None if None in each else "|".join(each)
+    if atom[0] in "\\[.":
+        return atom
+    return None if atom in "*+?{}|)" else regex.escape(atom)
 
 
 def _first_char(p: str) -> str | None:
@@ -370,7 +429,7 @@ class Unit:
     speaker: str | None = None
     heading: str | None = None
     article: int | None = None
-    props: set = field(default_factory=set)
+    props: frozenset = frozenset()  # shared by units of one text: replaced, never changed in place
     words: frozenset = frozenset()  # the cue words its text holds (all_cue_words)
 
 
@@ -422,7 +481,7 @@ def _line_unit(view: str, a: int, b: int) -> Unit:
     """_unit(raw, view, a, b) for a unit that is a whole line: its first line is its text."""
     seg = view[a:b].rstrip()
     flat, text, n_lines, props, words = read_unit(seg, seg)
-    return Unit(a, a + len(seg), flat, text, seg, n_lines, None, False, None, None, None, set(props), words)
+    return Unit(a, a + len(seg), flat, text, seg, n_lines, None, False, None, None, None, props, words)
 
 
 @functools.lru_cache(maxsize=1)
@@ -461,7 +520,7 @@ def _unit(raw: str, view: str, a: int, b: int) -> Unit:
     # the first line with its indentation, or the unit's own part of a line it shares
     first = view[line_start:line_end] if not view[line_start:a].strip() else view[a:line_end]
     flat, text, n_lines, props, words = read_unit(seg, first)
-    return Unit(a, b, flat, text, first, n_lines, props=set(props), words=words)
+    return Unit(a, b, flat, text, first, n_lines, props=props, words=words)
 
 
 @functools.lru_cache(maxsize=16384)
@@ -476,6 +535,8 @@ def read_unit(seg: str, first_line: str) -> tuple[str, str, int, frozenset, froz
 def _fold(seg: str) -> tuple[str, str]:
     """The unit's flat text (lines joined, blanks folded to one space) and its
     text without whitespace."""
+    if seg.isprintable():  # one line, and its only blanks are spaces
+        return (seg, seg) if " " not in seg else (" ".join(seg.split()), seg.replace(" ", ""))
     joined = seg.replace("\r", "").replace("\n", "")
     bare = joined.replace(" ", "").replace("\t", "").replace("\u3000", "")
     if bare.isprintable():  # no whitespace but these five (printable: no other)
@@ -547,7 +608,7 @@ def table_features(props: set, flat: str, text: str, line: str, n_lines: int, pr
     whether its text holds a sentence end, `may_rank` whether it holds the words of rank_item."""
     c = cues()["table"]
     if n_lines == 1:
-        if "\t" in line and len([x for x in line.split("\t") if x.strip()]) >= 1:
+        if "\t" in line and not line.isspace():  # a tab and a filled cell
             props.add("row")
         elif "|" in line and (line.rstrip().endswith("|") or line.count("|") >= 2):
             props.add("row")
@@ -758,10 +819,11 @@ def _holds_words(cue: Cue, u: Unit) -> bool:
 def label_tables(units: list[Unit]) -> None:
     """Runs of table rows become `table`; titles above them, notes below them."""
     i, n = 0, len(units)
+    headers = header_words()
     while i < n:
         u = units[i]
         if "row" not in u.props or u.label:
-            if _flattened_table_at(units, i):
+            if u.text in headers and _flattened_table_at(units, i):
                 j = i
                 while j < n and _cell_like(units[j]) and not units[j].label:
                     units[j].label = "table"
@@ -1020,7 +1082,7 @@ def mark_teasers(units: list[Unit]) -> None:
         if labels.search(u.text):
             active = True
         elif active and not u.label and len(u.text) <= 60 and u.n_lines == 1:
-            u.props.add("teaser")
+            u.props = u.props | {"teaser"}
         elif active and u.label not in ("other",):
             active = False
 
@@ -1175,10 +1237,18 @@ def build_sections(doc: Document, units: list[Unit]) -> list[Section]:
             id=f"s{n + 1}", type=label, start=0 if n == 0 else first.start, end=end,
             heading=first.heading, speaker=first.speaker,
             related=(True if label == "news" else False if label == "unrelated_news" else None),
-            text=clean(raw[first.start:last.end])))
+            text=_clean(raw[first.start:last.end])))
     if not sections and raw:
         sections.append(Section("s1", "other", 0, len(raw), text=clean(raw)))
     return sections
+
+
+def _clean(text: str) -> str:
+    """clean(text); short sections (titles, names, furniture) repeat across texts."""
+    return _clean_short(text) if len(text) <= 200 else clean(text)
+
+
+_clean_short = functools.lru_cache(maxsize=4096)(clean)
 
 
 @register("segment")
