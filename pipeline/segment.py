@@ -86,6 +86,10 @@ class Cue:
         for part in self.blind:
             if part.hit(s):
                 return True
+        return self.test_words(s, present)
+
+    def test_words(self, s: str, present: frozenset) -> bool:
+        """Whether a pattern of known words matches s (`present` as for test)."""
         by_word = self.by_word
         for w in present:
             parts = by_word.get(w)
@@ -125,42 +129,37 @@ class _Part:
         self.ends = None if None in lasts else _LastChar("|".join(lasts))
 
     def hit(self, s: str) -> bool:
-        if self.ends is not None and not self.ends(s):
+        if not s:
+            return self.pattern.search(s) is not None
+        if self.ends is not None and not self.ends[s[-1]]:
             return False
         if self.anchored:
-            return (self.opens is None or self.opens(s)) and self.pattern.match(s) is not None
+            return (self.opens is None or self.opens[s[0]]) and self.pattern.match(s) is not None
         return self.pattern.search(s) is not None
 
 
-class _FirstChar:
-    """Whether a string starts with a character that can open a match, memoised by character."""
+class _FirstChar(dict):
+    """Whether a character can open a match: self[ch], memoised by character;
+    self(s) for the first character of a string."""
 
     def __init__(self, source: str):
+        super().__init__()
         self.regex = regex.compile(source)
-        self.seen: dict[str, bool] = {}
+
+    def __missing__(self, ch: str) -> bool:
+        ok = self[ch] = self.regex.match(ch) is not None
+        return ok
 
     def __call__(self, s: str) -> bool:
-        if not s:
-            return False
-        ok = self.seen.get(s[0])
-        if ok is None:
-            ok = self.seen[s[0]] = self.regex.match(s[0]) is not None
-        return ok
+        return bool(s) and self[s[0]]
 
 
 class _LastChar(_FirstChar):
-    """Whether a string ends with a character that can close a match ending at `$`."""
+    """Whether a character can close a match ending at `$`: self[ch]."""
 
-    def __call__(self, s: str) -> bool:
-        if not s:
-            return False
-        ch = s[-1]
-        if ch == "\n":
-            return True  # `$` also matches before a final line break: not told
-        ok = self.seen.get(ch)
-        if ok is None:
-            ok = self.seen[ch] = self.regex.match(ch) is not None
-        return ok
+    def __init__(self, source: str):
+        super().__init__(source)
+        self["\n"] = True  # `$` also matches before a final line break: not told
 
 
 def _last_char(p: str) -> str | None:
@@ -666,7 +665,7 @@ def unit_features(flat: str, text: str, first_line: str, n_lines: int) -> tuple[
     short = size <= 100
     head = flat[:100]
     sentence = SENTENCE.search(text) is not None
-    if short and c.furniture.test(head, present):
+    if short and (c.furniture_blind(head) or "furniture" in may and c.furniture.test_words(head, present)):
         props.add("furniture")
     if may:
         _cue_features(props, may, c, present, flat, text, head, size, short, sentence)
@@ -676,10 +675,13 @@ def unit_features(flat: str, text: str, first_line: str, n_lines: int) -> tuple[
         props.add("name")
         if _ends_like_org(text) or text.endswith((")", "）")) and PERSON_ENTRY.match(text):
             props.add("org")
-    if short and not sentence and not props & {"metadata", "colophon", "date"} and _is_debris(flat, text):
+    if size <= 30 and not sentence and props.isdisjoint(_NOT_DEBRIS) and _is_debris(flat, text):
         props.add("debris")
     table_features(props, flat, text, first_line, n_lines, present, sentence, "rank_item" in may)
     return frozenset(props), present
+
+
+_NOT_DEBRIS = frozenset({"metadata", "colophon", "date"})
 
 
 def _cue_features(props: set, may: frozenset, c, present: frozenset, flat: str, text: str, head: str,
@@ -748,6 +750,11 @@ class _FeatureCues:
         for name, cue in by_name.items():
             for w in cue.words or ():
                 self.by_word[w].add(name)
+        # furniture: its patterns of unknown words on every short unit, the others by their words
+        blind = self.furniture.blind
+        self.furniture_blind = blind[0].hit if len(blind) == 1 else lambda s: any(part.hit(s) for part in blind)
+        for w in self.furniture.by_word:
+            self.by_word[w].add("furniture")
 
 
 @functools.lru_cache(maxsize=1)
