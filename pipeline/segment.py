@@ -802,8 +802,9 @@ def detect_genre(units: list[Unit]) -> str:
     notice_top = sum(_holds_words(notice, u) and notice.test(u.text[:100], u.words)
                      or "recipients" in u.props or "metadata" in u.props for u in top)
     edges = units if len(units) <= 80 else units[:40] + units[-40:]
-    news = sum(_holds_words(newspaper, u) and newspaper.test(u.flat[:100], u.words)
-               or "caption" in u.props or "lead" in u.props for u in edges)
+    news_words = newspaper.words  # tested inline: up to 80 units
+    news = sum(1 for u in edges if (news_words is None or not news_words.isdisjoint(u.words))
+               and newspaper.test(u.flat[:100], u.words) or "caption" in u.props or "lead" in u.props)
     speech = sum(_holds_words(speech_cue, u) and speech_cue.test(u.text[:100], u.words) for u in units[:6])
     if speech and notice_top <= 1 and news <= 1 and not any("doc_number" in u.props for u in top):
         return "speech"
