@@ -469,7 +469,7 @@ def make_units(doc: Document) -> list[Unit]:
             pieces = [q for a, b in pieces for q in _split_inline_headings(view, a, b)]
         for k, (a, b) in enumerate(pieces):
             u = _unit(raw, view, a, b)
-            if k == 0 and a != p.start and f["other"].test(u.flat):
+            if k == 0 and a != p.start and f["other"].test(u.flat, u.words):
                 # furniture keeps its bullet
                 u.start = next(i for i in range(p.start, b) if not view[i].isspace())
             units.append(u)
@@ -1087,7 +1087,7 @@ def mark_teasers(units: list[Unit]) -> None:
     labels = cues()["newspaper"]["teaser_labels"]
     active = False
     for u in units:
-        if labels.search(u.text):
+        if labels.test(u.text, u.words):
             active = True
         elif active and not u.label and len(u.text) <= 60 and u.n_lines == 1:
             u.props = u.props | {"teaser"}
