@@ -788,8 +788,10 @@ def _is_debris(flat: str, text: str) -> bool:
     tokens = flat.split()
     if len(tokens) < min_tokens:
         return False
-    singles = sum(len(t) == 1 and bool(HAN.match(t)) for t in tokens)
-    return singles >= 2 and not SENTENCE.search(text)
+    singles = [t for t in tokens if len(t) == 1]
+    if len(singles) < 2:
+        return False
+    return sum(bool(HAN.match(t)) for t in singles) >= 2 and not SENTENCE.search(text)
 
 
 # ---------------------------------------------------------------- genre
