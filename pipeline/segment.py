@@ -12,7 +12,7 @@ from __future__ import annotations
 import bisect
 import collections
 import functools
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import operator
 import re
@@ -86,6 +86,10 @@ class Cue:
         for part in self.blind:
             if part.hit(s):
                 return True
+        return self.test_words(s, present)
+
+    def test_words(self, s: str, present: frozenset) -> bool:
+        """Whether a pattern of known words matches s (`present` as for test)."""
         by_word = self.by_word
         for w in present:
             parts = by_word.get(w)
@@ -114,34 +118,88 @@ class Cue:
 
 class _Part:
     """Patterns of a cue alike in being anchored or not and in needing known words."""
-    __slots__ = ("pattern", "anchored", "words", "opens")
+    __slots__ = ("pattern", "anchored", "words", "opens", "ends")
 
     def __init__(self, patterns: list[str], anchored: bool, words: frozenset | None):
         self.pattern = regex.compile(_union(patterns))
         self.anchored, self.words = anchored, words
         firsts = [_first_char(p) for p in patterns] if anchored else [None]
         self.opens = None if None in firsts else _FirstChar("|".join(firsts))
+        lasts = [_last_char(p) for p in patterns]
+        self.ends = None if None in lasts else _LastChar("|".join(lasts))
 
     def hit(self, s: str) -> bool:
+        if not s:
+            return self.pattern.search(s) is not None
+        if self.ends is not None and not self.ends[s[-1]]:
+            return False
         if self.anchored:
-            return (self.opens is None or self.opens(s)) and self.pattern.match(s) is not None
+            return (self.opens is None or self.opens[s[0]]) and self.pattern.match(s) is not None
         return self.pattern.search(s) is not None
 
 
-class _FirstChar:
-    """Whether a string starts with a character that can open a match, memoised by character."""
+class _FirstChar(dict):
+    """Whether a character can open a match: self[ch], memoised by character;
+    self(s) for the first character of a string."""
 
     def __init__(self, source: str):
+        super().__init__()
         self.regex = regex.compile(source)
-        self.seen: dict[str, bool] = {}
+
+    def __missing__(self, ch: str) -> bool:
+        ok = self[ch] = self.regex.match(ch) is not None
+        return ok
 
     def __call__(self, s: str) -> bool:
-        if not s:
-            return False
-        ok = self.seen.get(s[0])
-        if ok is None:
-            ok = self.seen[s[0]] = self.regex.match(s[0]) is not None
-        return ok
+        return bool(s) and self[s[0]]
+
+
+class _LastChar(_FirstChar):
+    """Whether a character can close a match ending at `$`: self[ch]."""
+
+    def __init__(self, source: str):
+        super().__init__(source)
+        self["\n"] = True  # `$` also matches before a final line break: not told
+
+
+def _last_char(p: str) -> str | None:
+    """A pattern for the last character of any match of p, when p ends with `$`
+    after an atom that matches one character and is not optional (None: not told)."""
+    if not p.endswith("$") or "(?" in p.replace("(?:", "").replace("(?P<", "") or _top_level_bars(p):
+        return None
+    atoms, i = [], 0
+    while i < len(p):
+        ch = p[i]
+        if ch == "\\":
+            esc = p[i + 1:i + 2]
+            if esc in ("p", "P") and p[i + 2:i + 3] == "{":
+                end = p.index("}", i) + 1
+            elif esc and (esc in "dDsSwW" or not esc.isalnum()):
+                end = i + 2
+            else:
+                return None
+        elif ch == "[":
+            end = _skip_class(p, i)
+        elif ch == "(":
+            end = _skip_group(p, i)
+        else:
+            end = i + 1
+        optional, after = _quantifier(p, end)
+        atoms.append((p[i:end], optional))
+        i = after
+    if len(atoms) < 2 or atoms[-1] != ("$", False):
+        return None
+    atom, optional = atoms[-2]
+    if optional or atom in ("^", "$"):
+        return None
+    if atom[0] == "(":
+        inner = atom[_GROUP_OPENING.match(atom).end():-1]
+        bounds = [-1] + _top_level_bars(inner) + [len(inner)]
+        each = [_last_char(inner[x + 1:y] + "$") for x, y in zip(bounds, bounds[1:])]
+        return None if None in each else "|".join(each)
+    if atom[0] in "\\[.":
+        return atom
+    return None if atom in "*+?{}|)" else regex.escape(atom)
 
 
 def _first_char(p: str) -> str | None:
@@ -370,7 +428,7 @@ class Unit:
     speaker: str | None = None
     heading: str | None = None
     article: int | None = None
-    props: set = field(default_factory=set)
+    props: frozenset = frozenset()  # shared by units of one text: replaced, never changed in place
     words: frozenset = frozenset()  # the cue words its text holds (all_cue_words)
 
 
@@ -411,7 +469,7 @@ def make_units(doc: Document) -> list[Unit]:
             pieces = [q for a, b in pieces for q in _split_inline_headings(view, a, b)]
         for k, (a, b) in enumerate(pieces):
             u = _unit(raw, view, a, b)
-            if k == 0 and a != p.start and f["other"].test(u.flat):
+            if k == 0 and a != p.start and f["other"].test(u.flat, u.words):
                 # furniture keeps its bullet
                 u.start = next(i for i in range(p.start, b) if not view[i].isspace())
             units.append(u)
@@ -422,7 +480,7 @@ def _line_unit(view: str, a: int, b: int) -> Unit:
     """_unit(raw, view, a, b) for a unit that is a whole line: its first line is its text."""
     seg = view[a:b].rstrip()
     flat, text, n_lines, props, words = read_unit(seg, seg)
-    return Unit(a, a + len(seg), flat, text, seg, n_lines, None, False, None, None, None, set(props), words)
+    return Unit(a, a + len(seg), flat, text, seg, n_lines, None, False, None, None, None, props, words)
 
 
 @functools.lru_cache(maxsize=1)
@@ -461,7 +519,7 @@ def _unit(raw: str, view: str, a: int, b: int) -> Unit:
     # the first line with its indentation, or the unit's own part of a line it shares
     first = view[line_start:line_end] if not view[line_start:a].strip() else view[a:line_end]
     flat, text, n_lines, props, words = read_unit(seg, first)
-    return Unit(a, b, flat, text, first, n_lines, props=set(props), words=words)
+    return Unit(a, b, flat, text, first, n_lines, props=props, words=words)
 
 
 @functools.lru_cache(maxsize=16384)
@@ -476,6 +534,8 @@ def read_unit(seg: str, first_line: str) -> tuple[str, str, int, frozenset, froz
 def _fold(seg: str) -> tuple[str, str]:
     """The unit's flat text (lines joined, blanks folded to one space) and its
     text without whitespace."""
+    if seg.isprintable():  # one line, and its only blanks are spaces
+        return (seg, seg) if " " not in seg else (" ".join(seg.split()), seg.replace(" ", ""))
     joined = seg.replace("\r", "").replace("\n", "")
     bare = joined.replace(" ", "").replace("\t", "").replace("\u3000", "")
     if bare.isprintable():  # no whitespace but these five (printable: no other)
@@ -547,7 +607,7 @@ def table_features(props: set, flat: str, text: str, line: str, n_lines: int, pr
     whether its text holds a sentence end, `may_rank` whether it holds the words of rank_item."""
     c = cues()["table"]
     if n_lines == 1:
-        if "\t" in line and len([x for x in line.split("\t") if x.strip()]) >= 1:
+        if "\t" in line and not line.isspace():  # a tab and a filled cell
             props.add("row")
         elif "|" in line and (line.rstrip().endswith("|") or line.count("|") >= 2):
             props.add("row")
@@ -605,7 +665,7 @@ def unit_features(flat: str, text: str, first_line: str, n_lines: int) -> tuple[
     short = size <= 100
     head = flat[:100]
     sentence = SENTENCE.search(text) is not None
-    if short and c.furniture.test(head, present):
+    if short and (c.furniture_blind(head) or "furniture" in may and c.furniture.test_words(head, present)):
         props.add("furniture")
     if may:
         _cue_features(props, may, c, present, flat, text, head, size, short, sentence)
@@ -615,10 +675,13 @@ def unit_features(flat: str, text: str, first_line: str, n_lines: int) -> tuple[
         props.add("name")
         if _ends_like_org(text) or text.endswith((")", "）")) and PERSON_ENTRY.match(text):
             props.add("org")
-    if short and not sentence and not props & {"metadata", "colophon", "date"} and _is_debris(flat, text):
+    if size <= 30 and not sentence and props.isdisjoint(_NOT_DEBRIS) and _is_debris(flat, text):
         props.add("debris")
     table_features(props, flat, text, first_line, n_lines, present, sentence, "rank_item" in may)
     return frozenset(props), present
+
+
+_NOT_DEBRIS = frozenset({"metadata", "colophon", "date"})
 
 
 def _cue_features(props: set, may: frozenset, c, present: frozenset, flat: str, text: str, head: str,
@@ -687,6 +750,11 @@ class _FeatureCues:
         for name, cue in by_name.items():
             for w in cue.words or ():
                 self.by_word[w].add(name)
+        # furniture: its patterns of unknown words on every short unit, the others by their words
+        blind = self.furniture.blind
+        self.furniture_blind = blind[0].hit if len(blind) == 1 else lambda s: any(part.hit(s) for part in blind)
+        for w in self.furniture.by_word:
+            self.by_word[w].add("furniture")
 
 
 @functools.lru_cache(maxsize=1)
@@ -720,8 +788,10 @@ def _is_debris(flat: str, text: str) -> bool:
     tokens = flat.split()
     if len(tokens) < min_tokens:
         return False
-    singles = sum(len(t) == 1 and bool(HAN.match(t)) for t in tokens)
-    return singles >= 2 and not SENTENCE.search(text)
+    singles = [t for t in tokens if len(t) == 1]
+    if len(singles) < 2:
+        return False
+    return sum(bool(HAN.match(t)) for t in singles) >= 2 and not SENTENCE.search(text)
 
 
 # ---------------------------------------------------------------- genre
@@ -734,8 +804,9 @@ def detect_genre(units: list[Unit]) -> str:
     notice_top = sum(_holds_words(notice, u) and notice.test(u.text[:100], u.words)
                      or "recipients" in u.props or "metadata" in u.props for u in top)
     edges = units if len(units) <= 80 else units[:40] + units[-40:]
-    news = sum(_holds_words(newspaper, u) and newspaper.test(u.flat[:100], u.words)
-               or "caption" in u.props or "lead" in u.props for u in edges)
+    news_words = newspaper.words  # tested inline: up to 80 units
+    news = sum(1 for u in edges if (news_words is None or not news_words.isdisjoint(u.words))
+               and newspaper.test(u.flat[:100], u.words) or "caption" in u.props or "lead" in u.props)
     speech = sum(_holds_words(speech_cue, u) and speech_cue.test(u.text[:100], u.words) for u in units[:6])
     if speech and notice_top <= 1 and news <= 1 and not any("doc_number" in u.props for u in top):
         return "speech"
@@ -758,10 +829,11 @@ def _holds_words(cue: Cue, u: Unit) -> bool:
 def label_tables(units: list[Unit]) -> None:
     """Runs of table rows become `table`; titles above them, notes below them."""
     i, n = 0, len(units)
+    headers = header_words()
     while i < n:
         u = units[i]
         if "row" not in u.props or u.label:
-            if _flattened_table_at(units, i):
+            if u.text in headers and _flattened_table_at(units, i):
                 j = i
                 while j < n and _cell_like(units[j]) and not units[j].label:
                     units[j].label = "table"
@@ -1017,10 +1089,10 @@ def mark_teasers(units: list[Unit]) -> None:
     labels = cues()["newspaper"]["teaser_labels"]
     active = False
     for u in units:
-        if labels.search(u.text):
+        if labels.test(u.text, u.words):
             active = True
         elif active and not u.label and len(u.text) <= 60 and u.n_lines == 1:
-            u.props.add("teaser")
+            u.props = u.props | {"teaser"}
         elif active and u.label not in ("other",):
             active = False
 
@@ -1175,10 +1247,18 @@ def build_sections(doc: Document, units: list[Unit]) -> list[Section]:
             id=f"s{n + 1}", type=label, start=0 if n == 0 else first.start, end=end,
             heading=first.heading, speaker=first.speaker,
             related=(True if label == "news" else False if label == "unrelated_news" else None),
-            text=clean(raw[first.start:last.end])))
+            text=_clean(raw[first.start:last.end])))
     if not sections and raw:
         sections.append(Section("s1", "other", 0, len(raw), text=clean(raw)))
     return sections
+
+
+def _clean(text: str) -> str:
+    """clean(text); short sections (titles, names, furniture) repeat across texts."""
+    return _clean_short(text) if len(text) <= 200 else clean(text)
+
+
+_clean_short = functools.lru_cache(maxsize=4096)(clean)
 
 
 @register("segment")
