@@ -141,17 +141,16 @@ def clean(text: str) -> str:
     """Display form of a raw span: wraps joined, spaces around Chinese removed."""
     if not _SPACE_RUN.search(text):
         return text  # nothing to join or remove
-    lines = [ln.strip() for ln in text.replace("\r", "").split("\n")]
-    out = ""
-    for ln in lines:
-        if not ln:
-            continue
-        if out and not (out[-1].isascii() and ln[0].isascii() and out[-1].isalnum() and ln[0].isalnum()):
-            out += ln
-        elif out:
-            out += " " + ln
-        else:
-            out = ln
+    lines = [ln for ln in (piece.strip() for piece in text.replace("\r", "").split("\n")) if ln]
+    if not lines:
+        return ""
+    parts = [lines[0]]
+    for before, ln in zip(lines, lines[1:]):
+        a, b = before[-1], ln[0]
+        if a.isascii() and b.isascii() and a.isalnum() and b.isalnum():
+            parts.append(" ")  # only two ASCII words keep a space at a wrap
+        parts.append(ln)
+    out = "".join(parts)
     if " " in out or "\t" in out or "\u3000" in out:  # what both patterns remove
         out = _INNER_SPACE.sub("", out)
         out = _SPACE_NEXT_TO_HAN.sub("", out)
