@@ -302,7 +302,7 @@ class Table:
     group: str | None = None
     mode: str = "pos"  # the header's layout: rows of another layout are not data rows
     records: list[Record] = field(default_factory=list)
-    column_group: dict[int, int] = field(default_factory=dict)  # id(record) -> side-by-side group
+    column_group: dict[int, int] = field(default_factory=dict)  # id(record) -> side-by-side group, 0 if absent
     _layout: tuple | None = field(default=None, repr=False, compare=False)
 
     def layout(self) -> tuple[int | None, int | None]:
@@ -622,13 +622,13 @@ def cells_to_records(table: Table, mode: str, cells, at: int, legends: dict[str,
         if len(cells) <= w:
             rec = record_of(table, enumerate(cells), 0, legends, at, layout)
             if rec is not None:
-                table.column_group[id(rec)] = 0
-                out.append(rec)
+                out.append(rec)  # (group 0: column_group's default)
         else:
             for g in range(-(-len(cells) // w)):
                 rec = record_of(table, enumerate(cells[g * w:(g + 1) * w]), g, legends, at, layout)
                 if rec is not None:
-                    table.column_group[id(rec)] = g
+                    if g:
+                        table.column_group[id(rec)] = g
                     out.append(rec)
     else:
         aligned = align(cells, table.roles[:table.width], merge_unit=mode == "tokens")
@@ -644,11 +644,10 @@ def cells_to_records(table: Table, mode: str, cells, at: int, legends: dict[str,
 
 def flattened(raw: str, view: str, lines: list[Line]) -> tuple[list[str], list[str | None], list[RawRow]] | None:
     """Header and rows of a table printed one cell per line, or None for other layouts."""
-    body = [ln for ln in lines if view[ln.start:ln.end].strip()]
-    if len(body) < 8:
+    texts = [t for ln in lines if (t := view[ln.start:ln.end]).strip()]  # the lines that are not blank
+    if len(texts) < 8:
         return None
-    texts = [view[ln.start:ln.end] for ln in body]
-    allowed = len(body) - 0.8 * len(body)  # single < 0.8 * len(body): more lines of several cells than this
+    allowed = len(texts) - 0.8 * len(texts)  # single < 0.8 * lines: more lines of several cells than this
     several = 0
     for t in texts:
         if not ("\t" not in t.strip() and len(t.split()) <= 1 or t.rstrip().endswith("|")):
@@ -656,7 +655,7 @@ def flattened(raw: str, view: str, lines: list[Line]) -> tuple[list[str], list[s
             if several > allowed:
                 return None
     piped_cells = sum(t.rstrip().endswith("|") for t in texts)
-    if piped_cells >= 0.6 * len(body):
+    if piped_cells >= 0.6 * len(texts):
         rows = piped_cell_rows(raw, view, lines)
         if len(rows) < 2:
             return None
