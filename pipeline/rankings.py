@@ -770,8 +770,12 @@ def restates(text: str, heading: str) -> bool:
 
 
 def title_of(doc: Document, sec) -> str | None:
-    return sec.heading or doc.title or next((clean_cached(doc.raw[s.start:s.end]) for s in doc.sections
-                                             if s.type == "notice_header"), None)
+    if sec.heading or doc.title:
+        return sec.heading or doc.title
+    if "rankings:notice_title" not in doc.work:  # looked up once per document, not once per section
+        doc.work["rankings:notice_title"] = next((clean_cached(doc.raw[s.start:s.end]) for s in doc.sections
+                                                  if s.type == "notice_header"), None)
+    return doc.work["rankings:notice_title"]
 
 
 @register("rankings")

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import bisect
 import functools
-import operator
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from itertools import pairwise
@@ -33,7 +32,6 @@ TOKEN = regex.compile(r"\S+")
 CUT_NUMBER = regex.compile(r"[\d.]+分?")
 RANK_DIGITS = regex.compile(r"\d{1,4}")
 RANK_WORDS = regex.compile(r"(?:并列)?第([一二三四五六七八九十百零〇两\d]+)[名位]?|(?:并列)?(\d{1,4})[名位]")
-LINE_START, LINE_END = operator.attrgetter("start"), operator.attrgetter("end")
 CACHE = 1 << 14  # bounded caches of pure functions of one cell's or line's text
 
 
@@ -712,14 +710,24 @@ def section_lines(doc: Document, start: int, end: int) -> list[Line]:
     """The lines of a span, clipped to it (a section may start inside a line).
     The document's lines are in order (split_lines), so the span's are found by bisection."""
     lines = doc.work["lines"]
-    first = bisect.bisect_left(lines, start, key=LINE_END)  # the first with ln.end >= start
-    stop = bisect.bisect_left(lines, end, lo=first, key=LINE_START)  # the first with ln.start >= end
+    starts, ends = line_bounds(doc, lines)
+    first = bisect.bisect_left(ends, start)  # the first with ln.end >= start
+    stop = bisect.bisect_left(starts, end, lo=first)  # the first with ln.start >= end
     out = lines[first:stop]  # lines inside the span are shared, not copied (no stage changes a Line)
     if out and (out[0].start < start or out[0].end > end):
         out[0] = Line(max(out[0].start, start), min(out[0].end, end))
     if out and (out[-1].start < start or out[-1].end > end):
         out[-1] = Line(max(out[-1].start, start), min(out[-1].end, end))
     return [ln for ln in out if ln.start <= ln.end] if start > end else out  # (only an inverted span clips to nothing)
+
+
+def line_bounds(doc: Document, lines: list[Line]) -> tuple[list[int], list[int]]:
+    """The starts and ends of the document's lines, made once per document (bisecting plain
+    ints is cheaper than bisecting Lines by a key)."""
+    made = doc.work.get("tables:line_bounds")
+    if made is None or made[0] is not lines or len(made[1]) != len(lines):
+        made = doc.work["tables:line_bounds"] = (lines, [ln.start for ln in lines], [ln.end for ln in lines])
+    return made[1], made[2]
 
 
 def ordered(table: Table) -> list[Record]:
