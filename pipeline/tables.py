@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import bisect
 import functools
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import pairwise
 
@@ -168,8 +168,15 @@ class Shape:
     has_number: bool                 # a cell is a number (no header, no caption)
     label_row: bool                  # group labels over side-by-side groups (红榜 / 黑榜)
     share_row: bool                  # the printed share of each column
-    text: str                        # the cleaned line, for rows not cut by column ("" for "pos")
+    raw: str                         # the raw line
+    cleaned: str | None              # its cleaned text ("" for "pos"), None until asked (text())
     subheading: bool
+
+    def text(self) -> str:
+        """The cleaned line, for rows not cut by column ("" for "pos")."""
+        if self.cleaned is None:
+            self.cleaned = clean_cached(self.raw)
+        return self.cleaned
 
 
 @functools.lru_cache(maxsize=CACHE)
@@ -186,8 +193,20 @@ def line_shape(raw: str, view: str) -> Shape | None:
     pos = mode == "pos"
     label_row = pos and bool(filled) and len(filled) <= 6 and all(map(label_grade, filled))
     share_row = pos and bool(filled) and all(map(patterns()["share"].match, filled))
-    text = "" if pos else clean_cached(raw)
-    return Shape(mode, cells, keys, roles, has_number, label_row, share_row, text, not pos and is_subheading(text))
+    if pos:
+        text, subheading = "", False
+    elif raw[:1] == raw.lstrip()[:1] != "" and not may_open_subheading(raw[0]):
+        text, subheading = None, False  # cleaning keeps the first character, which no subheading opens with
+    else:
+        text = clean_cached(raw)
+        subheading = is_subheading(text)
+    return Shape(mode, cells, keys, roles, has_number, label_row, share_row, raw, text, subheading)
+
+
+@functools.lru_cache(maxsize=CACHE)
+def may_open_subheading(char: str) -> bool:
+    """Can a subheading start with this character (a partial match of the pattern)?"""
+    return patterns()["subheading"].match(char, partial=True) is not None
 
 
 def fields_of(cells: list[Cell]) -> list[CellFields]:
@@ -556,8 +575,8 @@ def parse_block(raw: str, view: str, lines: list[Line], titles: list[str] | None
         if row.label_row:
             pending_labels = {i: c[0] for i, c in enumerate(row.cells) if c[1]}
             continue
-        text = row.text
         if row.subheading:
+            text = row.text()
             if table is not None and table.records:  # the same columns go on under a new heading
                 table = Table(table.headers, table.roles, table.width, dict(table.labels), dict(table.shares), text,
                               table.mode)
@@ -575,8 +594,8 @@ def parse_block(raw: str, view: str, lines: list[Line], titles: list[str] | None
                     table.shares[i % table.width] = float(share.match(c[1]).group(1))
             continue
         added = cells_to_records(table, row.mode, row.cells, line.start, legends) if row.mode == table.mode else []
-        if not added and row.mode != "pos" and len(text) <= 40 and not row.has_number:
-            pending_group = text  # a caption inside the block
+        if not added and row.mode != "pos" and not row.has_number and len(row.text()) <= 40:
+            pending_group = row.text()  # a caption inside the block
     return [t for t in tables if t.records]
 
 
@@ -776,13 +795,27 @@ def table_runs(doc: Document) -> list[tuple]:
 def piped(doc: Document, sec) -> bool:
     """Every non-blank line of the section ends in `|` (and there is one)."""
     view, found = doc.work["view"], False
-    for ln in section_lines(doc, sec.start, sec.end):
-        text = view[ln.start:ln.end].strip()
+    for a, b in line_spans(doc, sec.start, sec.end):
+        text = view[a:b].strip()
         if text:
             if not text.endswith("|"):
                 return False
             found = True
     return found
+
+
+def line_spans(doc: Document, start: int, end: int) -> Iterator[tuple[int, int]]:
+    """(start, end) of each of section_lines(doc, start, end), one at a time (no list, no Line
+    made for a reader that may stop at the first line)."""
+    if start > end:
+        yield from ((ln.start, ln.end) for ln in section_lines(doc, start, end))
+        return
+    lines = doc.work["lines"]
+    starts, ends = line_bounds(doc, lines)
+    first = bisect.bisect_left(ends, start)
+    for k in range(first, bisect.bisect_left(starts, end, lo=first)):
+        ln = lines[k]
+        yield max(ln.start, start), min(ln.end, end)
 
 
 def tables_of(doc: Document) -> list[tuple[str, Table]]:
