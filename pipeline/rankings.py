@@ -15,6 +15,7 @@ import functools
 import operator
 import re
 from dataclasses import dataclass
+from itertools import pairwise
 
 import cn2an
 import regex
@@ -50,6 +51,10 @@ LIST_STOP = regex.compile(r"[。；;]|$")
 LINE_START = operator.attrgetter("start")
 ESCAPED_SYMBOL = regex.compile(r"\\[^A-Za-z0-9]")  # an escaped character: a literal for both engines
 QUANTIFIER = regex.compile(r"\{\d*,?\d*\}")
+REGION_PREFIX = regex.compile(r"^(.{2,12}?(?:省|市|县|区|旗|镇|乡|街道))(.{2,})$")
+REGION = regex.compile(r"(?:省|市|县|区|旗|镇|乡|街道)")
+REGION_CHAR = regex.compile(r"[省市县区镇乡]")
+ITEM_NAME = regex.compile(r"[^，,。:：;；\s]+")  # the name a bulleted item opens with
 
 
 def cfg() -> dict:
@@ -248,10 +253,10 @@ def split_items(raw: str, view: str, a: int, b: int) -> list[Span]:
 def shared_prefix(first: str, later: str) -> str | None:
     """`桃城区杨树社区、金光社区`: the region prefix a later unit of the same kind (same
     closing noun) shares with the first, when it names no region of its own."""
-    m = rx.match(r"^(.{2,12}?(?:省|市|县|区|旗|镇|乡|街道))(.{2,})$", first)
+    m = REGION_PREFIX.match(first)
     if not m or len(later) >= len(first) or later[-2:] != first[-2:]:
         return None
-    if rx.search(r"(?:省|市|县|区|旗|镇|乡|街道)", later[:-2]) or later[0] in "省市县区镇乡":
+    if REGION.search(later[:-2]) or later[0] in "省市县区镇乡":
         return None
     return m.group(1)
 
@@ -265,7 +270,7 @@ def strip_spliced(text: str, title: str | None) -> str:
     for n in (4, 3, 2):
         head = text[:n]
         if len(text) - n >= 2 and head in title and text[:n + 1] not in title \
-                and not rx.search(r"[省市县区镇乡]", head):
+                and not REGION_CHAR.search(head):
             return text[n:]
     return text
 
@@ -288,7 +293,7 @@ class Collector:
         start = s.start + (len(s.text) - len(unit)) if spliced else s.start
         if named and not unit_like(unit) and not (rank is not None or score is not None):
             return
-        if named and self.cut_at(s.end) and not unit.endswith(tuple(cfg()["unit_suffixes"])):
+        if named and self.cut_at(s.end) and not unit.endswith(unit_suffixes()):
             return  # the text breaks off inside this name: no half record
         full = unit
         if prefix_of:
@@ -344,7 +349,7 @@ def stated_count(doc: Document, sid: str, group: str | None, heading: str, ln: L
 def intro_sentence(doc: Document, ln: Line) -> str:
     """The sentence that ends at this line's colon, wraps and blank lines before it joined."""
     view, paras = doc.work["view"], doc.work["paragraphs"]
-    i = next((k for k, p in enumerate(paras) if p.start <= ln.start <= p.end), None)
+    i = paragraph_at(doc, ln.start)
     if i is None:
         return compact(view, ln.start, ln.end).text
     start = paras[i].start
@@ -354,6 +359,21 @@ def intro_sentence(doc: Document, ln: Line) -> str:
             break  # a sentence ends there, or a short line or heading of a list
         start = p.start
     return rx.split(r"[。！？!?；;]", compact(view, start, ln.end).text)[-1]
+
+
+def paragraph_at(doc: Document, at: int) -> int | None:
+    """The index of the first paragraph holding offset `at` (ends included), None if none does:
+    by bisection when the paragraphs ascend (starts and ends), else by a scan."""
+    paras = doc.work["paragraphs"]
+    if "rankings:paragraph_ends" not in doc.work:
+        ends = [p.end for p in paras]
+        ascend = all(a.start <= b.start and a.end <= b.end for a, b in pairwise(paras))
+        doc.work["rankings:paragraph_ends"] = ends if ascend else None
+    ends = doc.work["rankings:paragraph_ends"]
+    if ends is None:
+        return next((k for k, p in enumerate(paras) if p.start <= at <= p.end), None)
+    k = bisect.bisect_left(ends, at)  # the first ending at or after `at`: the first that may hold it
+    return k if k < len(paras) and paras[k].start <= at else None
 
 
 def scan_lines(doc: Document, lines: list[Line], col: Collector, base_group: str | None,
@@ -391,7 +411,7 @@ def scan_lines(doc: Document, lines: list[Line], col: Collector, base_group: str
                 verdict = None
             continue
         h = HEADING.match(text) if ":" in text or "：" in text else None  # a heading ends on its colon
-        if h and not SCORED.search(text):
+        if h and not (DIGIT_FEN.search(text) and SCORED.search(text)):  # (a score ends on \d分)
             label = h.group("label").strip()
             core = heading_core(label)
             v = verdict_of(core if len(core) <= 12 else label)
@@ -423,7 +443,7 @@ def scan_lines(doc: Document, lines: list[Line], col: Collector, base_group: str
         if listing:
             body = BULLET.sub("", text)
             if body != text:  # a bulleted item opens with the unit
-                name = rx.match(r"[^，,。:：;；\s]+", body)
+                name = ITEM_NAME.match(body)
                 if name:  # `4.柳河镇、槐树镇：…` names one unit or several
                     a = view.index(name.group(0), ln.start + len(line_text) - len(line_text.lstrip()))
                     found = split_items(raw, view, a, a + len(name.group(0)))
@@ -750,8 +770,12 @@ def restates(text: str, heading: str) -> bool:
 
 
 def title_of(doc: Document, sec) -> str | None:
-    return sec.heading or doc.title or next((clean_cached(doc.raw[s.start:s.end]) for s in doc.sections
-                                             if s.type == "notice_header"), None)
+    if sec.heading or doc.title:
+        return sec.heading or doc.title
+    if "rankings:notice_title" not in doc.work:  # looked up once per document, not once per section
+        doc.work["rankings:notice_title"] = next((clean_cached(doc.raw[s.start:s.end]) for s in doc.sections
+                                                  if s.type == "notice_header"), None)
+    return doc.work["rankings:notice_title"]
 
 
 @register("rankings")

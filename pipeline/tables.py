@@ -12,8 +12,7 @@ from __future__ import annotations
 
 import bisect
 import functools
-import operator
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import pairwise
 
@@ -33,7 +32,6 @@ TOKEN = regex.compile(r"\S+")
 CUT_NUMBER = regex.compile(r"[\d.]+分?")
 RANK_DIGITS = regex.compile(r"\d{1,4}")
 RANK_WORDS = regex.compile(r"(?:并列)?第([一二三四五六七八九十百零〇两\d]+)[名位]?|(?:并列)?(\d{1,4})[名位]")
-LINE_START, LINE_END = operator.attrgetter("start"), operator.attrgetter("end")
 CACHE = 1 << 14  # bounded caches of pure functions of one cell's or line's text
 
 
@@ -170,8 +168,15 @@ class Shape:
     has_number: bool                 # a cell is a number (no header, no caption)
     label_row: bool                  # group labels over side-by-side groups (红榜 / 黑榜)
     share_row: bool                  # the printed share of each column
-    text: str                        # the cleaned line, for rows not cut by column ("" for "pos")
+    raw: str                         # the raw line
+    cleaned: str | None              # its cleaned text ("" for "pos"), None until asked (text())
     subheading: bool
+
+    def text(self) -> str:
+        """The cleaned line, for rows not cut by column ("" for "pos")."""
+        if self.cleaned is None:
+            self.cleaned = clean_cached(self.raw)
+        return self.cleaned
 
 
 @functools.lru_cache(maxsize=CACHE)
@@ -188,8 +193,20 @@ def line_shape(raw: str, view: str) -> Shape | None:
     pos = mode == "pos"
     label_row = pos and bool(filled) and len(filled) <= 6 and all(map(label_grade, filled))
     share_row = pos and bool(filled) and all(map(patterns()["share"].match, filled))
-    text = "" if pos else clean_cached(raw)
-    return Shape(mode, cells, keys, roles, has_number, label_row, share_row, text, not pos and is_subheading(text))
+    if pos:
+        text, subheading = "", False
+    elif raw[:1] == raw.lstrip()[:1] != "" and not may_open_subheading(raw[0]):
+        text, subheading = None, False  # cleaning keeps the first character, which no subheading opens with
+    else:
+        text = clean_cached(raw)
+        subheading = is_subheading(text)
+    return Shape(mode, cells, keys, roles, has_number, label_row, share_row, raw, text, subheading)
+
+
+@functools.lru_cache(maxsize=CACHE)
+def may_open_subheading(char: str) -> bool:
+    """Can a subheading start with this character (a partial match of the pattern)?"""
+    return patterns()["subheading"].match(char, partial=True) is not None
 
 
 def fields_of(cells: list[Cell]) -> list[CellFields]:
@@ -302,7 +319,7 @@ class Table:
     group: str | None = None
     mode: str = "pos"  # the header's layout: rows of another layout are not data rows
     records: list[Record] = field(default_factory=list)
-    column_group: dict[int, int] = field(default_factory=dict)  # id(record) -> side-by-side group
+    column_group: dict[int, int] = field(default_factory=dict)  # id(record) -> side-by-side group, 0 if absent
     _layout: tuple | None = field(default=None, repr=False, compare=False)
 
     def layout(self) -> tuple[int | None, int | None]:
@@ -558,8 +575,8 @@ def parse_block(raw: str, view: str, lines: list[Line], titles: list[str] | None
         if row.label_row:
             pending_labels = {i: c[0] for i, c in enumerate(row.cells) if c[1]}
             continue
-        text = row.text
         if row.subheading:
+            text = row.text()
             if table is not None and table.records:  # the same columns go on under a new heading
                 table = Table(table.headers, table.roles, table.width, dict(table.labels), dict(table.shares), text,
                               table.mode)
@@ -577,8 +594,8 @@ def parse_block(raw: str, view: str, lines: list[Line], titles: list[str] | None
                     table.shares[i % table.width] = float(share.match(c[1]).group(1))
             continue
         added = cells_to_records(table, row.mode, row.cells, line.start, legends) if row.mode == table.mode else []
-        if not added and row.mode != "pos" and len(text) <= 40 and not row.has_number:
-            pending_group = text  # a caption inside the block
+        if not added and row.mode != "pos" and not row.has_number and len(row.text()) <= 40:
+            pending_group = row.text()  # a caption inside the block
     return [t for t in tables if t.records]
 
 
@@ -622,13 +639,13 @@ def cells_to_records(table: Table, mode: str, cells, at: int, legends: dict[str,
         if len(cells) <= w:
             rec = record_of(table, enumerate(cells), 0, legends, at, layout)
             if rec is not None:
-                table.column_group[id(rec)] = 0
-                out.append(rec)
+                out.append(rec)  # (group 0: column_group's default)
         else:
             for g in range(-(-len(cells) // w)):
                 rec = record_of(table, enumerate(cells[g * w:(g + 1) * w]), g, legends, at, layout)
                 if rec is not None:
-                    table.column_group[id(rec)] = g
+                    if g:
+                        table.column_group[id(rec)] = g
                     out.append(rec)
     else:
         aligned = align(cells, table.roles[:table.width], merge_unit=mode == "tokens")
@@ -644,11 +661,10 @@ def cells_to_records(table: Table, mode: str, cells, at: int, legends: dict[str,
 
 def flattened(raw: str, view: str, lines: list[Line]) -> tuple[list[str], list[str | None], list[RawRow]] | None:
     """Header and rows of a table printed one cell per line, or None for other layouts."""
-    body = [ln for ln in lines if view[ln.start:ln.end].strip()]
-    if len(body) < 8:
+    texts = [t for ln in lines if (t := view[ln.start:ln.end]).strip()]  # the lines that are not blank
+    if len(texts) < 8:
         return None
-    texts = [view[ln.start:ln.end] for ln in body]
-    allowed = len(body) - 0.8 * len(body)  # single < 0.8 * len(body): more lines of several cells than this
+    allowed = len(texts) - 0.8 * len(texts)  # single < 0.8 * lines: more lines of several cells than this
     several = 0
     for t in texts:
         if not ("\t" not in t.strip() and len(t.split()) <= 1 or t.rstrip().endswith("|")):
@@ -656,7 +672,7 @@ def flattened(raw: str, view: str, lines: list[Line]) -> tuple[list[str], list[s
             if several > allowed:
                 return None
     piped_cells = sum(t.rstrip().endswith("|") for t in texts)
-    if piped_cells >= 0.6 * len(body):
+    if piped_cells >= 0.6 * len(texts):
         rows = piped_cell_rows(raw, view, lines)
         if len(rows) < 2:
             return None
@@ -713,14 +729,24 @@ def section_lines(doc: Document, start: int, end: int) -> list[Line]:
     """The lines of a span, clipped to it (a section may start inside a line).
     The document's lines are in order (split_lines), so the span's are found by bisection."""
     lines = doc.work["lines"]
-    first = bisect.bisect_left(lines, start, key=LINE_END)  # the first with ln.end >= start
-    stop = bisect.bisect_left(lines, end, lo=first, key=LINE_START)  # the first with ln.start >= end
+    starts, ends = line_bounds(doc, lines)
+    first = bisect.bisect_left(ends, start)  # the first with ln.end >= start
+    stop = bisect.bisect_left(starts, end, lo=first)  # the first with ln.start >= end
     out = lines[first:stop]  # lines inside the span are shared, not copied (no stage changes a Line)
     if out and (out[0].start < start or out[0].end > end):
         out[0] = Line(max(out[0].start, start), min(out[0].end, end))
     if out and (out[-1].start < start or out[-1].end > end):
         out[-1] = Line(max(out[-1].start, start), min(out[-1].end, end))
     return [ln for ln in out if ln.start <= ln.end] if start > end else out  # (only an inverted span clips to nothing)
+
+
+def line_bounds(doc: Document, lines: list[Line]) -> tuple[list[int], list[int]]:
+    """The starts and ends of the document's lines, made once per document (bisecting plain
+    ints is cheaper than bisecting Lines by a key)."""
+    made = doc.work.get("tables:line_bounds")
+    if made is None or made[0] is not lines or len(made[1]) != len(lines):
+        made = doc.work["tables:line_bounds"] = (lines, [ln.start for ln in lines], [ln.end for ln in lines])
+    return made[1], made[2]
 
 
 def ordered(table: Table) -> list[Record]:
@@ -769,13 +795,27 @@ def table_runs(doc: Document) -> list[tuple]:
 def piped(doc: Document, sec) -> bool:
     """Every non-blank line of the section ends in `|` (and there is one)."""
     view, found = doc.work["view"], False
-    for ln in section_lines(doc, sec.start, sec.end):
-        text = view[ln.start:ln.end].strip()
+    for a, b in line_spans(doc, sec.start, sec.end):
+        text = view[a:b].strip()
         if text:
             if not text.endswith("|"):
                 return False
             found = True
     return found
+
+
+def line_spans(doc: Document, start: int, end: int) -> Iterator[tuple[int, int]]:
+    """(start, end) of each of section_lines(doc, start, end), one at a time (no list, no Line
+    made for a reader that may stop at the first line)."""
+    if start > end:
+        yield from ((ln.start, ln.end) for ln in section_lines(doc, start, end))
+        return
+    lines = doc.work["lines"]
+    starts, ends = line_bounds(doc, lines)
+    first = bisect.bisect_left(ends, start)
+    for k in range(first, bisect.bisect_left(starts, end, lo=first)):
+        ln = lines[k]
+        yield max(ln.start, start), min(ln.end, end)
 
 
 def tables_of(doc: Document) -> list[tuple[str, Table]]:
