@@ -141,13 +141,13 @@ class _DatedLines:
 
     def __init__(self, view: str):
         pieces, self.starts, self.shifts = [], [], []  # a piece's start in `text`, and view - text
-        size, line_end = 0, -1
-        for m in _DATE_WORD.finditer(view):
-            if m.start() < line_end:
-                continue  # (a line already kept)
+        size, search = 0, _DATE_WORD.search
+        m = search(view)
+        while m is not None:
             line_start = view.rfind("\n", 0, m.start()) + 1
             line_end = view.find("\n", m.start())
             line_end = len(view) if line_end < 0 else line_end
+            m = search(view, line_end)  # (the next line that holds one)
             self.starts.append(size)
             self.shifts.append(line_start - size)
             pieces.append(view[line_start:line_end])
