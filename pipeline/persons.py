@@ -183,11 +183,13 @@ def within(flat: Compact, start: int, end: int) -> Compact:
 
 @functools.lru_cache(maxsize=1)
 def _cue_automaton() -> ahocorasick.Automaton:
-    """Titles and words after a name, each with (its length, a title?, a word after a name?)."""
+    """Titles and words after a name, each with (its length, a title?, a word after a name?);
+    spelt backwards, for the text run backwards: a dozen last characters at the root, not
+    three dozen first ones (every character of the text tries the root's children)."""
     automaton = ahocorasick.Automaton()
     titles, before = set(cues().titles), set(cues().before)
     for cue in titles | before:
-        automaton.add_word(cue, (len(cue), cue in titles, cue in before))
+        automaton.add_word(cue[::-1], (len(cue), cue in titles, cue in before))
     automaton.make_automaton()
     return automaton
 
@@ -196,7 +198,8 @@ def _cues_in(flat: Compact) -> list[tuple[int, int, bool, bool]]:
     """(start, length, a title?, a word after a name?) of every cue in the squeezed text."""
     if not cues().titles + cues().before:
         return []
-    return [(last - n + 1, n, title, after) for last, (n, title, after) in _cue_automaton().iter(flat.text)]
+    last = len(flat.text) - 1  # a cue's last character in the reversed text is its first
+    return [(last - at, n, title, after) for at, (n, title, after) in _cue_automaton().iter(flat.text[::-1])]
 
 
 def _lines_with_cues(flat: Compact, lines: list, found: list) -> set[int]:
