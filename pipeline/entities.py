@@ -19,6 +19,7 @@ import collections
 import functools
 import itertools
 import operator
+import re
 
 import ahocorasick
 import regex
@@ -173,7 +174,7 @@ def add_running_text_orgs(doc: Document, found: Mentions, flat: Compact) -> None
 _CLAUSE_BREAK = regex.compile(r"[。，,；;：:、！!？?\n]")
 
 
-def tagged(text: str, ranges: list[tuple[int, int]], flag: str, wanted: regex.Pattern):
+def tagged(text: str, ranges: list[tuple[int, int]], flag: str, wanted: re.Pattern):
     """(offset in text, word, previous word) of the words `segmenter.tag` tags `flag` in the
     parts text[i:j] of `ranges` (no white space in them), each part as if tagged alone and
     only in its clauses that `wanted` finds something in.  A clause is tagged alike alone,
@@ -219,8 +220,14 @@ def tagged(text: str, ranges: list[tuple[int, int]], flag: str, wanted: regex.Pa
 
 
 @functools.lru_cache(maxsize=4)
-def _any_suffix(suffixes: tuple[str, ...]) -> regex.Pattern:
-    return regex.compile("|".join(map(regex.escape, suffixes)))
+def _any_suffix(suffixes: tuple[str, ...]) -> re.Pattern:
+    """What finds one of the suffixes in a text: the one-character ones as a class, then
+    the longer ones that hold none of them (stdlib re: twice as fast as an alternation
+    of them all, for the forty thousand clauses it is asked about)."""
+    singles = sorted({s for s in suffixes if len(s) == 1})
+    longer = [s for s in suffixes if len(s) > 1 and not any(c in singles for c in s)]
+    branches = (["[" + "".join(map(re.escape, singles)) + "]"] if singles else []) + [re.escape(s) for s in longer]
+    return re.compile("|".join(branches))
 
 
 @functools.lru_cache(maxsize=1)
