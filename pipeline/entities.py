@@ -104,7 +104,7 @@ def add_units(doc: Document, found: Mentions, flat: Compact) -> None:
             add("ORG", offsets[at], offsets[at + len(key) - 1] + 1, rec.unit_full)
     for word in dictionary_units_in(text):  # (the others are not searched for)
         known.setdefault(word, None)
-    orgs = found.spans["ORG"]
+    org_starts, org_ends = found.spans["ORG"].starts, found.spans["ORG"].ends
     keys = [key for key in sorted(known, key=len, reverse=True) if len(key) >= 3]
     for n, places in sorted(_occurrences(keys, text).items()):  # longest names first
         key = keys[n]
@@ -114,7 +114,8 @@ def add_units(doc: Document, found: Mentions, flat: Compact) -> None:
                 continue
             free = at + len(key)
             start, end = offsets[at], offsets[at + len(key) - 1] + 1  # (flat.span)
-            if not orgs.overlaps(start, end):
+            i = bisect.bisect_right(org_ends, start)  # (Spans.overlaps: mostly the row's own span)
+            if i == len(org_ends) or org_starts[i] >= end:
                 add("ORG", start, end, known[key] or units.full_name(doc, doc.raw[start:end]))
 
 
