@@ -111,7 +111,8 @@ def find(view: str, start: int = 0, end: int | None = None, year: int | None = N
         if not all(view.find(lit, start, end) >= 0 for lit in REQUIRED.get(kind, ())):
             continue
         if dated is not None and kind in REQUIRED:
-            matches = ((dated.offset(m.start()), dated.offset(m.end()), m) for m in pattern.finditer(dated.text))
+            lines = dated.holding(REQUIRED[kind])
+            matches = ((lines.offset(m.start()), lines.offset(m.end()), m) for m in pattern.finditer(lines.text))
         else:
             matches = ((m.start(), m.end(), m) for m in pattern.finditer(view, start, end))
         for a, b, m in matches:
@@ -139,20 +140,33 @@ class _DatedLines:
     instead of the whole text: no pattern matches across a line break, and the one before
     or after a line looks the same to a lookaround as the text's own end of line."""
 
-    def __init__(self, view: str):
-        pieces, self.starts, self.shifts = [], [], []  # a piece's start in `text`, and view - text
-        size, line_end = 0, -1
-        for m in _DATE_WORD.finditer(view):
-            if m.start() < line_end:
-                continue  # (a line already kept)
-            line_start = view.rfind("\n", 0, m.start()) + 1
-            line_end = view.find("\n", m.start())
-            line_end = len(view) if line_end < 0 else line_end
+    def __init__(self, view: str | None, lines: list[tuple[int, str]] | None = None):
+        if lines is None:  # (else: some lines of another _DatedLines, as (start in view, text))
+            lines, search = [], _DATE_WORD.search
+            m = search(view)
+            while m is not None:
+                line_start = view.rfind("\n", 0, m.start()) + 1
+                line_end = view.find("\n", m.start())
+                line_end = len(view) if line_end < 0 else line_end
+                lines.append((line_start, view[line_start:line_end]))
+                m = search(view, line_end)  # (the next line that holds one)
+        self.lines = lines
+        self.starts, self.shifts = [], []  # a line's start in `text`, and view - text
+        size = 0
+        for line_start, line in lines:
             self.starts.append(size)
             self.shifts.append(line_start - size)
-            pieces.append(view[line_start:line_end])
-            size += line_end - line_start + 1
-        self.text = "\n".join(pieces)
+            size += len(line) + 1
+        self.text = "\n".join([line for _, line in lines])
+        self._holding: dict[tuple[str, ...], _DatedLines] = {}
+
+    def holding(self, literals: tuple[str, ...]) -> "_DatedLines":
+        """Those of the lines that hold every one of `literals` (a kind's REQUIRED: its
+        matches hold them all), so that a pattern of a rare kind (半年, 季度) reads a few lines."""
+        if literals not in self._holding:
+            kept = [ln for ln in self.lines if all(lit in ln[1] for lit in literals)]
+            self._holding[literals] = self if len(kept) == len(self.lines) else _DatedLines(None, kept)
+        return self._holding[literals]
 
     def offset(self, at: int) -> int:
         """The view offset of text offset `at` (a match's end maps from inside its line)."""

@@ -114,12 +114,16 @@ def literal_matches(automaton: ahocorasick.Automaton, text: str, reversed_: bool
     finds: left to right, the longest word at each place, never overlapping."""
     if automaton.kind == ahocorasick.EMPTY:
         return []
-    longest: dict[int, int] = {}  # start -> length of the longest word starting there
     if reversed_:
         last = len(text) - 1  # a word's last character in the reversed text is its first
-        found = ((last - at, n) for at, n in automaton.iter(text[::-1]))
-    else:
-        found = ((at - n + 1, n) for at, n in automaton.iter(text))
+        return leftmost_longest((last - at, n) for at, n in automaton.iter(text[::-1]))
+    return leftmost_longest((at - n + 1, n) for at, n in automaton.iter(text))
+
+
+def leftmost_longest(found) -> list[tuple[int, int]]:
+    """(start, end) of the words kept of these (start, length) occurrences: left to right,
+    the longest at each place, never overlapping (what `regex.finditer` keeps)."""
+    longest: dict[int, int] = {}  # start -> length of the longest word starting there
     for start, n in found:
         if n > longest.get(start, 0):
             longest[start] = n

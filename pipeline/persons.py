@@ -22,7 +22,7 @@ import ahocorasick
 import regex
 
 from . import config, rx
-from .gazetteer import literal_automaton, literal_matches
+from .gazetteer import leftmost_longest, literal_automaton, literal_matches
 from .normalise import Compact, compact, fold
 
 
@@ -121,20 +121,24 @@ def _longest_name(chars: str) -> str | None:
     return None
 
 
-def official_names(text: str, line: bool = False) -> list[tuple[int, int]]:
+def official_names(text: str, line: bool = False, cue_matches=None) -> list[tuple[int, int]]:
     """Spans in a text without spaces: `副市长彭晓明主持`, `习近平总书记`.  In a `line`, a
-    name may also close it (`约谈人：县政府副县长 廖文彬`)."""
+    name may also close it (`约谈人：县政府副县长 廖文彬`).  `cue_matches`: the
+    `literal_matches` of the titles and of the words after a name in text, if known."""
     c = cues()
     spans = []
-    titles, before = _official_automata()
-    for _, i in literal_matches(titles, text):
+    if cue_matches is None:
+        titles, before = _official_automata()
+        cue_matches = literal_matches(titles, text), literal_matches(before, text)
+    title_matches, before_matches = cue_matches
+    for _, i in title_matches:
         for n in (4, 3, 2):
             word = text[i:i + n]
             if len(word) == n and is_name(word) and (text.startswith(c.after, i + n) or
                                                        (line and i + n == len(text))):
                 spans.append((i, i + n))
                 break
-    for at, _ in literal_matches(before, text):
+    for at, _ in before_matches:
         for n in (3, 2, 4):
             word = text[max(0, at - n):at]
             if len(word) == n and is_name(word):
@@ -179,20 +183,31 @@ def within(flat: Compact, start: int, end: int) -> Compact:
 
 @functools.lru_cache(maxsize=1)
 def _cue_automaton() -> ahocorasick.Automaton:
+    """Titles and words after a name, each with (its length, a title?, a word after a name?);
+    spelt backwards, for the text run backwards: a dozen last characters at the root, not
+    three dozen first ones (every character of the text tries the root's children)."""
     automaton = ahocorasick.Automaton()
-    for cue in cues().titles + cues().before:
-        automaton.add_word(cue, len(cue))
+    titles, before = set(cues().titles), set(cues().before)
+    for cue in titles | before:
+        automaton.add_word(cue[::-1], (len(cue), cue in titles, cue in before))
     automaton.make_automaton()
     return automaton
 
 
-def _lines_with_cues(flat: Compact, lines: list) -> set[int]:
-    """The indices of the lines (in order, as split) whose squeezed text holds a title or a
-    word after a name: the only lines `official_names` can find a name in."""
+def _cues_in(flat: Compact) -> list[tuple[int, int, bool, bool]]:
+    """(start, length, a title?, a word after a name?) of every cue in the squeezed text."""
     if not cues().titles + cues().before:
-        return set()
-    return _lines_holding(((flat.offsets[last - n + 1], flat.offsets[last] + 1)
-                           for last, n in _cue_automaton().iter(flat.text)), lines)
+        return []
+    last = len(flat.text) - 1  # a cue's last character in the reversed text is its first
+    return [(last - at, n, title, after) for at, (n, title, after) in _cue_automaton().iter(flat.text[::-1])]
+
+
+def _lines_with_cues(flat: Compact, lines: list, found: list) -> set[int]:
+    """The indices of the lines (in order, as split) whose squeezed text holds a title or a
+    word after a name (`found`: `_cues_in(flat)`): the only lines `official_names` can find
+    a name in."""
+    offsets = flat.offsets
+    return _lines_holding(((offsets[at], offsets[at + n - 1] + 1) for at, n, _, _ in found), lines)
 
 
 def _lines_holding(spans, lines: list) -> set[int]:
@@ -235,7 +250,8 @@ def find(view: str, lines, bylines: bool = False, flat: Compact | None = None) -
     name alone under a heading is its author; `flat`: `compact(view)` if already made)."""
     flat = flat or compact(view)
     lines = list(lines)  # (as split: in order)
-    with_cues = _lines_with_cues(flat, lines)
+    cues_found = _cues_in(flat)
+    with_cues = _lines_with_cues(flat, lines, cues_found)
     with_credits = _lines_with_credits(view, lines)
     found: set[tuple[int, int]] = set()
     previous = ""
@@ -256,7 +272,9 @@ def find(view: str, lines, bylines: bool = False, flat: Compact | None = None) -
         if span:
             found.add((ln.start + span[0], ln.start + span[1]))
         previous = text
-    for a, b in official_names(flat.text):
+    matches = (leftmost_longest((at, n) for at, n, title, _ in cues_found if title),
+               leftmost_longest((at, n) for at, n, _, after in cues_found if after))
+    for a, b in official_names(flat.text, cue_matches=matches):
         found.add(flat.span(a, b))
     names = {rx.sub(r"\s", "", view[a:b]) for a, b in found}
     for name in names:  # every recurrence (a plain substring search, like a literal pattern's)
