@@ -13,7 +13,6 @@ from __future__ import annotations
 import bisect
 import functools
 import operator
-import re
 from dataclasses import dataclass
 from itertools import pairwise
 
@@ -23,6 +22,7 @@ import regex
 from . import config, rx
 from .model import Document, Record
 from .normalise import SENTENCE_END, Compact, Line, clean, compact, squeeze
+from .pattern_words import required_factors
 from .registry import register
 from .tables import clean_cached, is_subheading, section_lines
 
@@ -49,8 +49,6 @@ BRACKETED = regex.compile(r"[(（][^)）]*[)）]")
 SENTENCE = regex.compile(r"[^。！？!?]+")
 LIST_STOP = regex.compile(r"[。；;]|$")
 LINE_START = operator.attrgetter("start")
-ESCAPED_SYMBOL = regex.compile(r"\\[^A-Za-z0-9]")  # an escaped character: a literal for both engines
-QUANTIFIER = regex.compile(r"\{\d*,?\d*\}")
 REGION_PREFIX = regex.compile(r"^(.{2,12}?(?:省|市|县|区|旗|镇|乡|街道))(.{2,})$")
 REGION = regex.compile(r"(?:省|市|县|区|旗|镇|乡|街道)")
 REGION_CHAR = regex.compile(r"[省市县区镇乡]")
@@ -75,9 +73,9 @@ def patterns() -> dict:
                                                   "sentence_verdict", "predicate", "not_unit", "verdict_lead",
                                                   "consequence")}
     out["action"] = regex.compile(rf"被(?:[^，,。；;]{{0,6}}?(?:亮出|给予|予以|亮|挂))?[“\"]?({actions})[”\"]?$")
-    out["words"] = {key: required_words(c[key]) for key in ("graded_list", "placed_list", "prose_verdict",
+    out["words"] = {key: required_factors(c[key]) for key in ("graded_list", "placed_list", "prose_verdict",
                                                              "sentence_verdict", "own_rank")}
-    out["words"]["action"] = required_words(out["action"].pattern)
+    out["words"]["action"] = required_factors(out["action"].pattern)
     out["cores"] = {key: core_of(c[key]) for key in ("graded_list", "placed_list")}
     words = sorted(set(grades()) | set(c["verdict_cues"]), key=len, reverse=True)
     out["verdict_word"] = regex.compile("|".join(map(regex.escape, words)))  # what verdict_of needs
@@ -93,51 +91,6 @@ def core_of(pattern: str) -> regex.Pattern | None:
     position of the text.  None for a pattern that does not open so."""
     m = LAZY_LEAD.match(pattern)
     return regex.compile(f"(?P<{m.group(1)}>" + pattern[m.end():]) if m else None
-
-
-def required_words(pattern: str) -> list[tuple[str, ...]] | None:
-    """What every match of `pattern` holds, read off its parse: factors, each a tuple of words
-    one of which the match contains.  A text lacking every word of a factor cannot match, and
-    is not scanned (scanning long prose for a pattern that opens on a lazy class is slow).
-    None when the parse cannot tell: ignore-case, or syntax `re` reads otherwise than `regex`
-    (POSIX classes `[[:digit:]]`, fuzzy `{e<=1}`) or not at all (`\\p{Han}`)."""
-    plain = ESCAPED_SYMBOL.sub("", pattern)
-    if "[:" in plain or "{" in QUANTIFIER.sub("", plain):
-        return None
-    try:
-        parsed = re._parser.parse(pattern)
-    except (re.error, ValueError, OverflowError, RecursionError):
-        return None
-    if parsed.state.flags & re.IGNORECASE:
-        return None
-    factors: list[tuple[str, ...]] = []
-    collect_words(list(parsed), factors)
-    return factors
-
-
-def collect_words(items: list, factors: list[tuple[str, ...]]) -> None:
-    """The factors of a sequence of parsed items; items that may match nothing add none."""
-    c = re._constants
-    run = ""  # consecutive literal characters: one required word
-    for op, arg in items:
-        if op is c.LITERAL:
-            run += chr(arg)
-            continue
-        if run:
-            factors.append((run,))
-            run = ""
-        if op is c.SUBPATTERN and not arg[1] & re.IGNORECASE:
-            collect_words(list(arg[3]), factors)
-        elif op is c.BRANCH:
-            words = ["".join(chr(a) for o, a in alt) if all(o is c.LITERAL for o, a in alt) else "" for alt in arg[1]]
-            if all(words):
-                factors.append(tuple(words))
-        elif op is c.IN and all(o is c.LITERAL for o, a in arg):
-            factors.append(tuple(chr(a) for o, a in arg))
-        elif op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT) and arg[0] >= 1:
-            collect_words(list(arg[2]), factors)
-    if run:
-        factors.append((run,))
 
 
 def may_match(key: str, text: str) -> bool:
