@@ -106,6 +106,11 @@ class Document:
     def section_by_id(self, sid: str) -> Section | None:
         return next((s for s in self.sections if s.id == sid), None)
 
+    def to_json(self) -> str:
+        """The documents.jsonl line (no line break): `to_dict()` serialised, without building it."""
+        from .writer import dumps
+        return dumps({key: getattr(self, key) for key in DOC_KEYS})
+
     def to_dict(self) -> dict:
         out = {key: getattr(self, key) for key in DOC_KEYS}
         for key in _ITEM_LISTS:

@@ -129,7 +129,7 @@ class Pipeline:
             return Outcome(path, error=error_record(
                 path, "internal", f"stage '{stage}' failed: {type(exc).__name__}: {exc}", doc.doc_id))
         started = time.perf_counter()
-        outcome = Outcome(path, document=doc.to_dict())
+        outcome = Outcome(path, line=doc.to_json())  # parsed back only if `document` is asked for
         if self.timings is not None:
             _add(self.timings, "serialise", started)
         return outcome
@@ -481,10 +481,13 @@ def done_ids(path: Path) -> set[str]:
             log.warning("%s ended in a torn line; cut it off", path)
             fh.truncate(keep)
     ids = set()
-    prefix = '{"doc_id": "'  # the writer puts doc_id first: no need to parse whole documents
+    # the writer puts doc_id first: no need to parse whole documents (the spaced form is
+    # that of files written before the writer became compact)
+    prefixes = ('{"doc_id":"', '{"doc_id": "')
     with open(path, encoding="utf-8") as fh:
         for line in fh:
-            if line.startswith(prefix) and line[len(prefix) + 16] == '"':
+            prefix = next((p for p in prefixes if line.startswith(p)), None)
+            if prefix and line[len(prefix) + 16:len(prefix) + 17] == '"':
                 ids.add(line[len(prefix):len(prefix) + 16])
             elif line.strip():
                 ids.add(json.loads(line)["doc_id"])

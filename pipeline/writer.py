@@ -1,12 +1,16 @@
 """Writers: documents.jsonl and errors.jsonl, one whole line at a time."""
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
+import orjson
 
-def dumps(obj: dict) -> str:
-    return json.dumps(obj, ensure_ascii=False, separators=(", ", ": "))
+
+def dumps(obj) -> str:
+    """Compact JSON, UTF-8 text as it is.  orjson: a third of json.dumps's time, and it
+    writes the document model's dataclasses directly (fields in order), with no dicts
+    made first."""
+    return orjson.dumps(obj).decode()
 
 
 class JsonlWriter:

@@ -87,3 +87,13 @@ def test_resume_on_a_dask_cluster(inputs, tmp_path):
     lines = doc_lines(tmp_path)
     assert lines[:3] == before and len(lines) == len(some) - 1
     assert [json.loads(x)["source"] for x in lines] == [p for p in some if "empty" not in p]
+
+
+def test_done_ids_reads_compact_and_spaced_lines_alike(tmp_path):
+    """The writer's lines are compact; files written before that were spaced (`{"doc_id": "…`):
+    both are read without parsing, and a line of another shape is parsed."""
+    path = tmp_path / "documents.jsonl"
+    path.write_text('{"doc_id":"0123456789abcdef","source":"a.txt"}\n'
+                    '{"doc_id": "fedcba9876543210", "source": "b.txt"}\n'
+                    '{"source": "c.txt", "doc_id": "00112233445566ff"}\n', encoding="utf-8")
+    assert done_ids(path) == {"0123456789abcdef", "fedcba9876543210", "00112233445566ff"}
