@@ -82,10 +82,6 @@ def cell_fields(raw: str, view: str, a: int, b: int) -> CellFields:
     return *cell_texts(raw[a:b], core), a, b
 
 
-def split_on(raw: str, view: str, a: int, b: int, sep: str) -> list[Cell]:
-    return [Cell(*f) for f in split_fields(raw, view, a, b, sep)]
-
-
 def split_fields(raw: str, view: str, a: int, b: int, sep: str) -> list[CellFields]:
     """cell_fields of every piece between separators (inlined: the hottest loop of the stage)."""
     text = view[a:b]
@@ -222,10 +218,6 @@ def piped_cell_rows(raw: str, view: str, lines: list[Line]) -> list[RawRow]:
 
 def is_number(key: str) -> bool:
     return bool(NUMBER_CELL.fullmatch(key))
-
-
-def grade_words() -> list[str]:
-    return cfg()["grades"]["words"]
 
 
 def is_grade(key: str) -> bool:
