@@ -163,5 +163,5 @@ def test_a_long_line_cut_after_punctuation_still_tiles(text):
     after `: ` or `! ` (configs/sections.toml inline_heading) whose second piece
     looks like furniture (a bare number) had that piece's start moved back to the
     paragraph start, so s1 was empty (0, 0) and s2 overlapped it
-    (segment.make_units, "furniture keeps its bullet")."""
+    (segment_units.make_units, "furniture keeps its bullet")."""
     check_whole_pipeline(text, "utf-8", text.encode("utf-8"))
