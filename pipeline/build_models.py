@@ -18,9 +18,9 @@ import regex
 
 from . import config
 from .config import MODELS_DIR, PACKAGE_ROOT
+from .model import Document, doc_id_of
 from .reader import discover, read
 from .runner import Pipeline
-from .model import Document, doc_id_of
 
 STAGES = ["normalise", "segment", "tables", "rankings", "elements", "units"]
 FREQUENCY = 2000  # high enough that jieba keeps a unit whole rather than cutting it

@@ -18,7 +18,6 @@ from itertools import accumulate, combinations
 
 import regex
 
-
 from . import config, rx
 from .model import Document, Record
 from .normalise import squeezer

@@ -8,8 +8,13 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .reader import discover
-from .reader import ENV_MAX_BYTES, ENV_MAX_LINE_LENGTH, ENV_MAX_SECONDS, override_limit
+from .reader import (
+    ENV_MAX_BYTES,
+    ENV_MAX_LINE_LENGTH,
+    ENV_MAX_SECONDS,
+    discover,
+    override_limit,
+)
 from .runner import default_jobs, run_to_folder
 
 
@@ -124,6 +129,7 @@ from .validate import validate_command  # noqa: E402
 main.add_command(validate_command)
 
 from .cli_store import COMMANDS as _STORE_COMMANDS  # noqa: E402  index, query, export, tables
+
 for _command in _STORE_COMMANDS:
     main.add_command(_command)
 

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import functools
 import os
-import tomllib
 from pathlib import Path
+
+import tomllib
 
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CONFIG_DIR = PACKAGE_ROOT / "configs"

@@ -24,7 +24,15 @@ import re
 import ahocorasick
 import regex
 
-from . import config, dates, gazetteer, persons, rx, segmenter, units  # units also registers the "units" stage
+from . import (  # units also registers the "units" stage
+    config,
+    dates,
+    gazetteer,
+    persons,
+    rx,
+    segmenter,
+    units,
+)
 from .config import MODELS_DIR
 from .elements import DOC_NUMBER_RE, norm_doc_number
 from .model import Document, Entity

@@ -21,9 +21,8 @@ The stage writes every record's `unit_full`; the commitments stage calls
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import functools
+from dataclasses import dataclass, field
 
 import regex
 

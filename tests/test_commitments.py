@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from pipeline.commitments import commitments_of, find_cue, excluded, split_sentences
+from pipeline.commitments import commitments_of, excluded, find_cue, split_sentences
 from pipeline.model import Document, Flag, Section
 from pipeline.normalise import clean
 from pipeline.runner import Pipeline
@@ -262,7 +262,8 @@ def test_a_report_goes_on_to_the_end_of_its_paragraph():
 
 # ----------------------------------------------------------------- any text
 
-from hypothesis import given, settings, strategies as st  # noqa: E402
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st
 
 PIECES = ["下一步", "我们将", "我们要", "高新区将", "表示,", "要", "将", "说,", "“", "”", "‘", "’", "。", "；",
           ",", "，", "：", "\n", "\n\n", " ", "一是", "郑重承诺:", "加强", "强调,", "存在的问题", "陈锐锋",

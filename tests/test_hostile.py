@@ -16,7 +16,14 @@ from click.testing import CliRunner
 
 from pipeline import reader, registry
 from pipeline.cli import main
-from pipeline.reader import ENV_MAX_BYTES, ENV_MAX_LINE_LENGTH, InputError, Limits, discover, read
+from pipeline.reader import (
+    ENV_MAX_BYTES,
+    ENV_MAX_LINE_LENGTH,
+    InputError,
+    Limits,
+    discover,
+    read,
+)
 from pipeline.validate import validate
 
 from .conftest import processed, sample_files

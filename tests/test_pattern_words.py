@@ -13,7 +13,12 @@ import pytest
 import regex
 
 from pipeline import config
-from pipeline.pattern_words import first_char, last_char, required_factors, required_words
+from pipeline.pattern_words import (
+    first_char,
+    last_char,
+    required_factors,
+    required_words,
+)
 
 from .conftest import real_files, sample_files
 

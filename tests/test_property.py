@@ -18,7 +18,6 @@ import json
 import os
 
 import pytest
-
 from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 

@@ -14,7 +14,6 @@ from pipeline.writer import dumps
 
 from .conftest import needs_shared, processed, real_files, sample_files
 
-
 # --- a small two-document fixture, offsets sliced from its own raw text --------------------------
 
 def span(raw: str, text: str) -> tuple[int, int]:
