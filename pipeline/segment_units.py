@@ -161,8 +161,16 @@ ORG_LIKE = regex.compile(r"^[\p{Han}\w()（）·\-*“”\"]{2,40}$")
 
 
 def is_num(x: str) -> bool:
-    """NUM.match(x), told at once for most cells: a number opens with a sign or a digit."""
-    return (x[:1].isdecimal() or x[:1] in ("+", "-")) and NUM.match(x) is not None
+    """NUM.match(x) is not None, by string methods (regex's \\d is str.isdecimal's Nd)."""
+    if not (x[:1].isdecimal() or x[:1] in ("+", "-")):
+        return False  # a number opens with a sign or a digit
+    if x.endswith("\n"):
+        return NUM.match(x) is not None  # `$` also matches before a final line break
+    body = x[1:] if x[0] in "+-" else x
+    if body.endswith("%"):
+        body = body[:-1]
+    whole, dot, fraction = body.partition(".")
+    return whole.isdecimal() and (not dot or fraction.isdecimal())
 
 
 def cells_of(first_line: str) -> list[str]:
@@ -184,7 +192,7 @@ def is_header_row(cells: list[str]) -> bool:
     for x in cells:
         if not x.strip():
             continue
-        if not x.isalnum():  # an alphanumeric cell holds no whitespace to squeeze
+        if not x.isalnum() and (" " in x or not x.isprintable()):  # else no whitespace to squeeze
             x = squeeze(x)
         if len(x) > 12 or is_num(x) or SENTENCE.search(x):
             return False  # a number or a phrase: data, not a header
