@@ -167,8 +167,7 @@ def is_num(x: str) -> bool:
     if x.endswith("\n"):
         return NUM.match(x) is not None  # `$` also matches before a final line break
     body = x[1:] if x[0] in "+-" else x
-    if body.endswith("%"):
-        body = body[:-1]
+    body = body.removesuffix("%")
     whole, dot, fraction = body.partition(".")
     return whole.isdecimal() and (not dot or fraction.isdecimal())
 
@@ -210,7 +209,6 @@ def table_features(props: set, flat: str, text: str, line: str, n_lines: int, pr
                    sentence: bool, may_rank: bool = True) -> None:
     """Adds the table cues of a unit to `props`; `line` is its first line, `sentence`
     whether its text holds a sentence end, `may_rank` whether it holds the words of rank_item."""
-    c = cues()["table"]
     if n_lines == 1:
         if "\t" in line and not line.isspace():  # a tab and a filled cell
             props.add("row")
@@ -223,7 +221,7 @@ def table_features(props: set, flat: str, text: str, line: str, n_lines: int, pr
             # three cells or more, the first numeric or two others
             if len(cells) >= 3 and (is_num(cells[0]) or _at_least(2, cells, is_num)):
                 props.add("row")
-    if may_rank and c["rank_item"].test(flat, present):
+    if may_rank and cues()["table"]["rank_item"].test(flat, present):
         props.add("row")
         props.add("rank_item")
     if "row" in props or n_lines == 1:
@@ -393,7 +391,9 @@ def _is_debris(flat: str, text: str) -> bool:
     tokens = flat.split()
     if len(tokens) < min_tokens:
         return False
-    singles = [t for t in tokens if len(t) == 1]
-    if len(singles) < 2:
-        return False
-    return sum(bool(HAN.match(t)) for t in singles) >= 2 and not SENTENCE.search(text)
+    # two single Han characters or more (U+4E00..U+9FA5 are all Han: told without the regex)
+    han_singles = 0
+    for t in tokens:
+        if len(t) == 1 and ("\u4e00" <= t <= "\u9fa5" or HAN.match(t) is not None):
+            han_singles += 1
+    return han_singles >= 2 and not SENTENCE.search(text)
