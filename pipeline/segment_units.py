@@ -108,7 +108,8 @@ def _split_inline_headings(view: str, a: int, b: int) -> list[tuple[int, int]]:
         return [(a, b)]
     cuts = [m.end() for m in f["inline_heading"].finditer(view, a + 1, b) if m.end() > a + 1]
     bounds = [a] + cuts + [b]
-    return [(x, y) for x, y in zip(bounds, bounds[1:]) if view[x:y].strip()]
+    # a piece opening with a non-blank is not blank: most are told without a copy
+    return [(x, y) for x, y in zip(bounds, bounds[1:]) if x < y and not view[x].isspace() or view[x:y].strip()]
 
 
 def _unit(raw: str, view: str, a: int, b: int) -> Unit:
@@ -233,7 +234,10 @@ def _may_be_header(line: str) -> bool:
     """False when is_header_row(cells_of(line)) must be: a header row has two cells or
     more holding a header word or ending with a header suffix, so two of their characters."""
     pattern = _header_chars()
-    return pattern is None or len(pattern.findall(line)) >= 2
+    if pattern is None:
+        return True
+    first = pattern.search(line)
+    return first is not None and pattern.search(line, first.end()) is not None
 
 
 @functools.lru_cache(maxsize=1)
