@@ -185,6 +185,7 @@ def is_ranking_intro(text: str) -> bool:
     return any(c in text for c in cfg()["ranking_intro"]) and not any(c in text for c in cfg()["unordered"])
 
 
+@functools.lru_cache(maxsize=1 << 14)
 def unit_like(text: str) -> bool:
     return 2 <= len(text) <= 40 and not CLAUSE_MARK.search(text) \
         and not patterns()["not_unit"].search(text)
@@ -285,6 +286,7 @@ def bracketed_score(s: Span) -> tuple[Span, float | None]:
     return (head(s, len(m.group(1))), float(m.group(2))) if m else (s, None)
 
 
+@functools.lru_cache(maxsize=1 << 14)
 def heading_core(text: str) -> str:
     """`一、优秀单位(排名不分先后)` -> `优秀单位`; `🏆 红榜（前三名）` -> `红榜`."""
     text = LEADING_SYMBOLS.sub("", text)

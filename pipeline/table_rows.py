@@ -125,6 +125,8 @@ def row_shape(raw: str, view: str) -> tuple[str, tuple[CellFields, ...]] | None:
 
 def token_fields(raw: str, view: str) -> list[CellFields]:
     """cell_fields of every run of non-space characters."""
+    if view.isprintable() and raw.isprintable():
+        return plain_token_fields(raw, view)
     cells = []
     for m in TOKEN.finditer(view):
         a, b = m.span()
@@ -133,6 +135,22 @@ def token_fields(raw: str, view: str) -> list[CellFields]:
             cells.append((r, piece, a, b))
         else:
             cells.append(cell_fields(raw, view, a, b))
+    return cells
+
+
+def plain_token_fields(raw: str, view: str) -> list[CellFields]:
+    """token_fields of printable lines: " " is their only white space, so the runs are the
+    pieces between spaces, and a run is its own cell unless its raw text holds a space."""
+    cells = []
+    a = 0
+    for piece in view.split(" "):
+        if piece:
+            b = a + len(piece)
+            r = raw[a:b]
+            cells.append((r, piece, a, b) if " " not in r else cell_fields(raw, view, a, b))
+            a = b + 1
+        else:
+            a += 1
     return cells
 
 
