@@ -112,10 +112,14 @@ def find(view: str, start: int = 0, end: int | None = None, year: int | None = N
             continue
         if dated is not None and kind in REQUIRED:
             lines = dated.holding(REQUIRED[kind])
-            matches = ((lines.offset(m.start()), lines.offset(m.end()), m) for m in pattern.finditer(lines.text))
+            matches, shift = pattern.finditer(lines.text), lines.shift
         else:
-            matches = ((m.start(), m.end(), m) for m in pattern.finditer(view, start, end))
-        for a, b, m in matches:
+            matches, shift = pattern.finditer(view, start, end), None
+        for m in matches:
+            a, b = m.span()
+            if shift is not None:  # a match lies in one line: its start's shift is its end's
+                d = shift(a)
+                a, b = a + d, b + d
             i = bisect.bisect_right(ends, a)  # the first mention ending after a
             if i < len(ends) and starts[i] < b:
                 continue
@@ -168,9 +172,10 @@ class _DatedLines:
             self._holding[literals] = self if len(kept) == len(self.lines) else _DatedLines(None, kept)
         return self._holding[literals]
 
-    def offset(self, at: int) -> int:
-        """The view offset of text offset `at` (a match's end maps from inside its line)."""
-        return at + self.shifts[bisect.bisect_right(self.starts, at) - 1]
+    def shift(self, at: int) -> int:
+        """view - text at text offset `at`: that of the line `at` is in."""
+        return self.shifts[bisect.bisect_right(self.starts, at) - 1]
+
 
 
 def parse(text: str, year: int | None = None) -> str | None:
