@@ -113,6 +113,8 @@ def find(view: str, start: int = 0, end: int | None = None, year: int | None = N
         if dated is not None and kind in REQUIRED:
             lines = dated.holding(REQUIRED[kind])
             matches, shift = pattern.finditer(lines.text), lines.shift
+        elif kind == "iso":
+            matches, shift = _iso_matches(view, start, end), None
         else:
             matches, shift = pattern.finditer(view, start, end), None
         for m in matches:
@@ -133,6 +135,21 @@ def find(view: str, start: int = 0, end: int | None = None, year: int | None = N
             starts.insert(i, a)
             ends.insert(i, b)
     return sorted(found, key=lambda f: f.start)
+
+
+_ISO = dict(PATTERNS)["iso"]
+# an ISO date from its first separator on (a class to scan for, not four digits at every position)
+_ISO_TAIL = regex.compile(r"(?<=(?<!\d)\d{4})([-./])\d{1,2}\1\d{1,2}(?!\d)")
+
+
+def _iso_matches(view: str, start: int, end: int):
+    """The matches of the "iso" pattern in view[start:end], found from their tails: the tail
+    ends where the match does, and holds no four digits, so the next match starts after it."""
+    for tail in _ISO_TAIL.finditer(view, start, end):
+        if tail.start() - 4 >= start:  # (the look-behind sees before `start`; the pattern does not)
+            m = _ISO.match(view, tail.start() - 4, end)
+            if m is not None:
+                yield m
 
 
 # a line without one of these holds no date but an ISO one (`2021-03-25`)
