@@ -134,6 +134,8 @@ def _occurrences(keys: list[str], text: str) -> dict[int, list[int]]:
     (局, 委, 会 …) as children, not a hundred first ones."""
     if not keys:
         return {}
+    if len(keys) * len(text) <= _FIND_LIMIT:  # a few names in a short text: an automaton costs more to build
+        return _found_by_find(keys, text)
     automaton = ahocorasick.Automaton()
     for n, key in enumerate(keys):
         automaton.add_word(key[::-1], n)
@@ -144,6 +146,22 @@ def _occurrences(keys: list[str], text: str) -> dict[int, list[int]]:
         found[n].append(last - at)
     for places in found.values():
         places.reverse()
+    return found
+
+
+_FIND_LIMIT = 50_000  # names × characters up to which str.find beats an automaton
+
+
+def _found_by_find(keys: list[str], text: str) -> dict[int, list[int]]:
+    """`_occurrences` by str.find, one name after another."""
+    found = {}
+    for n, key in enumerate(keys):
+        at = text.find(key)
+        if at >= 0:
+            places = found[n] = []
+            while at >= 0:
+                places.append(at)
+                at = text.find(key, at + 1)
     return found
 
 
