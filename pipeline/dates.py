@@ -112,10 +112,16 @@ def find(view: str, start: int = 0, end: int | None = None, year: int | None = N
             continue
         if dated is not None and kind in REQUIRED:
             lines = dated.holding(REQUIRED[kind])
-            matches = ((lines.offset(m.start()), lines.offset(m.end()), m) for m in pattern.finditer(lines.text))
+            matches, shift = pattern.finditer(lines.text), lines.shift
+        elif kind == "iso":
+            matches, shift = _iso_matches(view, start, end), None
         else:
-            matches = ((m.start(), m.end(), m) for m in pattern.finditer(view, start, end))
-        for a, b, m in matches:
+            matches, shift = pattern.finditer(view, start, end), None
+        for m in matches:
+            a, b = m.span()
+            if shift is not None:  # a match lies in one line: its start's shift is its end's
+                d = shift(a)
+                a, b = a + d, b + d
             i = bisect.bisect_right(ends, a)  # the first mention ending after a
             if i < len(ends) and starts[i] < b:
                 continue
@@ -129,6 +135,21 @@ def find(view: str, start: int = 0, end: int | None = None, year: int | None = N
             starts.insert(i, a)
             ends.insert(i, b)
     return sorted(found, key=lambda f: f.start)
+
+
+_ISO = dict(PATTERNS)["iso"]
+# an ISO date from its first separator on (a class to scan for, not four digits at every position)
+_ISO_TAIL = regex.compile(r"(?<=(?<!\d)\d{4})([-./])\d{1,2}\1\d{1,2}(?!\d)")
+
+
+def _iso_matches(view: str, start: int, end: int):
+    """The matches of the "iso" pattern in view[start:end], found from their tails: the tail
+    ends where the match does, and holds no four digits, so the next match starts after it."""
+    for tail in _ISO_TAIL.finditer(view, start, end):
+        if tail.start() - 4 >= start:  # (the look-behind sees before `start`; the pattern does not)
+            m = _ISO.match(view, tail.start() - 4, end)
+            if m is not None:
+                yield m
 
 
 # a line without one of these holds no date but an ISO one (`2021-03-25`)
@@ -168,9 +189,10 @@ class _DatedLines:
             self._holding[literals] = self if len(kept) == len(self.lines) else _DatedLines(None, kept)
         return self._holding[literals]
 
-    def offset(self, at: int) -> int:
-        """The view offset of text offset `at` (a match's end maps from inside its line)."""
-        return at + self.shifts[bisect.bisect_right(self.starts, at) - 1]
+    def shift(self, at: int) -> int:
+        """view - text at text offset `at`: that of the line `at` is in."""
+        return self.shifts[bisect.bisect_right(self.starts, at) - 1]
+
 
 
 def parse(text: str, year: int | None = None) -> str | None:

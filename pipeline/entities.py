@@ -134,6 +134,8 @@ def _occurrences(keys: list[str], text: str) -> dict[int, list[int]]:
     (局, 委, 会 …) as children, not a hundred first ones."""
     if not keys:
         return {}
+    if len(keys) * len(text) <= _FIND_LIMIT:  # a few names in a short text: an automaton costs more to build
+        return _found_by_find(keys, text)
     automaton = ahocorasick.Automaton()
     for n, key in enumerate(keys):
         automaton.add_word(key[::-1], n)
@@ -144,6 +146,22 @@ def _occurrences(keys: list[str], text: str) -> dict[int, list[int]]:
         found[n].append(last - at)
     for places in found.values():
         places.reverse()
+    return found
+
+
+_FIND_LIMIT = 50_000  # names × characters up to which str.find beats an automaton
+
+
+def _found_by_find(keys: list[str], text: str) -> dict[int, list[int]]:
+    """`_occurrences` by str.find, one name after another."""
+    found = {}
+    for n, key in enumerate(keys):
+        at = text.find(key)
+        if at >= 0:
+            places = found[n] = []
+            while at >= 0:
+                places.append(at)
+                at = text.find(key, at + 1)
     return found
 
 
@@ -180,7 +198,17 @@ def add_running_text_orgs(doc: Document, found: Mentions, flat: Compact) -> None
 # punctuation ending a clause, or the line break put between parts: never inside a word
 # (jieba cuts a text into blocks of Han characters, Latin letters and digits, each block
 # alone; any other character is a word, and a line break too)
-_CLAUSE_BREAK = regex.compile(r"[。，,；;：:、！!？?\n]")
+_CLAUSE_BREAKS = "。，,；;：:、！!？?\n"
+
+
+@functools.lru_cache(maxsize=4)
+def _clauses_with(wanted: re.Pattern) -> re.Pattern:
+    """What matches, left to right, each whole clause (a run between breaks) that `wanted`
+    finds something in, which holds no break: one scan of the text instead of a split and
+    a search per clause.  (A match starts after a break or at the start, finds the first
+    `wanted` lazily, then takes the rest of the clause.)"""
+    inside = "[^" + re.escape(_CLAUSE_BREAKS) + "]"
+    return re.compile(f"(?<!{inside}){inside}*?(?:{wanted.pattern}){inside}*+", wanted.flags)
 
 
 def tagged(text: str, ranges: list[tuple[int, int]], flag: str, wanted: re.Pattern):
@@ -193,19 +221,17 @@ def tagged(text: str, ranges: list[tuple[int, int]], flag: str, wanted: re.Patte
     firsts = [i for i, _ in ranges]
     parts = [text[i:j] for i, j in ranges]
     joined = "\n".join(parts)  # (a line break never merges with a word either)
-    clauses = _CLAUSE_BREAK.split(joined)
-    keep = list(map(wanted.search, clauses))
-    chosen = list(itertools.compress(clauses, keep))
-    if not chosen:
+    clauses = list(_clauses_with(wanted).finditer(joined))
+    if not clauses:
         return
+    chosen = [m.group() for m in clauses]
+    chosen_starts = [m.start() for m in clauses]  # in joined
     tags = segmenter.tag("\n".join(chosen))
     flags = list(map(operator.itemgetter(1), tags))
     if flag not in flags:
         return
     words = list(map(operator.itemgetter(0), tags))
-    # where each clause starts in `joined` (one break before each), and each chosen one in the tagged text
-    clause_starts = list(itertools.accumulate(map((1).__add__, map(len, clauses)), initial=0))
-    chosen_starts = [clause_starts[k] for k in itertools.compress(range(len(clauses)), keep)]
+    # where each chosen clause starts in the tagged text
     tagged_starts = list(itertools.accumulate(map((1).__add__, map(len, chosen)), initial=0))
     part_starts = list(itertools.accumulate(map((1).__add__, map(len, parts)), initial=0))
     k, offset, done = -1, 0, 0  # offset: where words[done] starts in the tagged text
