@@ -29,20 +29,10 @@ ISO_DATE = re.compile(r"^(\d{4}|-)-\d{2}-\d{2}$")
 # Figures reached by the pipeline on each kind of sample (score.py's summary over the kind),
 # rounded down a little (measured 2026-11-23 13:25 UTC: 1.000 on every figure of every kind).
 # Never lower them to pass; fix the regression, or the gold if it is wrong.
-FLOORS = {
-    "notices": {"doc_fields_acc": 0.98, "section_type_acc": 0.98, "section_start_acc": 0.98,
-                "record_f1": 0.98, "record_exact_f1": 0.98, "commitment_f1": 0.98,
-                "person_f1": 0.98, "flag_f1": 0.98},
-    "newspapers": {"doc_fields_acc": 0.98, "section_type_acc": 0.98, "section_start_acc": 0.98,
-                   "record_f1": 0.98, "record_exact_f1": 0.98, "commitment_f1": 0.98,
-                   "person_f1": 0.98, "flag_f1": 0.98},
-    "web": {"doc_fields_acc": 0.98, "section_type_acc": 0.98, "section_start_acc": 0.98,
-            "record_f1": 0.98, "record_exact_f1": 0.98, "commitment_f1": 0.98,
-            "person_f1": 0.98, "flag_f1": 0.98},
-    "speeches": {"doc_fields_acc": 0.98, "section_type_acc": 0.98, "section_start_acc": 0.98,
-                 "record_f1": 0.98, "record_exact_f1": 0.98, "commitment_f1": 0.98,
-                 "person_f1": 0.98, "flag_f1": 0.98},
-}
+FLOOR = 0.98
+FIGURES = ["doc_fields_acc", "section_type_acc", "section_start_acc", "record_f1", "record_exact_f1",
+           "commitment_f1", "person_f1", "flag_f1"]
+FLOORS = {kind: dict.fromkeys(FIGURES, FLOOR) for kind in ("notices", "newspapers", "web", "speeches")}
 
 
 def squash(text: str | None) -> str:
