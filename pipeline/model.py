@@ -1,14 +1,16 @@
 """The document model: one `Document` per input file, filled in by the stages.
 
 Field names and key order follow ../shared/SCHEMA.md (the output contract);
-`to_dict()` is what the writer serialises.  Stage-private working state lives in
-`Document.work` and never reaches the output.
+`to_json()` is the line the writer writes (`to_dict()`: the same as a dict).
+Stage-private working state lives in `Document.work` and never reaches the output.
 """
 from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
 from typing import Any
+
+from .writer import dumps
 
 
 @dataclass
@@ -108,7 +110,6 @@ class Document:
 
     def to_json(self) -> str:
         """The documents.jsonl line (no line break): `to_dict()` serialised, without building it."""
-        from .writer import dumps
         return dumps({key: getattr(self, key) for key in DOC_KEYS})
 
     def to_dict(self) -> dict:
