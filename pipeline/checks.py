@@ -13,14 +13,11 @@
 """
 from __future__ import annotations
 
-import bisect
-from itertools import accumulate, combinations
-
-import regex
+from itertools import combinations
 
 from . import config, rx
 from .model import Document, Record
-from .normalise import squeezer
+from .normalise import compact, squeezer
 from .registry import register
 from .tables import Table
 
@@ -93,34 +90,16 @@ def check_tables(doc: Document, tables: list[tuple[str, Table]]) -> None:
 
 
 class _Squeezed:
-    """The view without whitespace, and the raw span of a piece of it (as `compact` gives it,
-    read off the piece of the view that holds it, not off an offset per character)."""
-    CHUNK = 4096
+    """The view without whitespace; the raw span of a piece of it from `compact`, built only
+    when a flag needs one (most documents raise none)."""
 
     def __init__(self, view: str):
-        self.view, self._squeeze = view, squeezer(view)
-        self.text = self._squeeze(view)
-        self._before: list[int] | None = None  # squeezed length before each chunk of the view
+        self.view, self.text, self._compact = view, squeezer(view)(view), None
 
     def span(self, i: int, j: int) -> tuple[int, int]:
-        start = self._offset(i) if i < len(self.text) else len(self.view)
-        end = self._offset(j - 1) + 1 if j > 0 else start
-        return start, end
-
-    def _offset(self, k: int) -> int:
-        """The view offset of text[k]."""
-        if self._before is None:
-            lengths = [len(self._squeeze(self.view[a:a + self.CHUNK])) for a in range(0, len(self.view), self.CHUNK)]
-            self._before = list(accumulate(lengths, initial=0))
-        c = bisect.bisect_right(self._before, k) - 1
-        a = c * self.CHUNK
-        for n, m in enumerate(_NON_SPACE.finditer(self.view, a, a + self.CHUNK)):
-            if n == k - self._before[c]:
-                return m.start()
-        raise AssertionError("the squeezed text and the view disagree")
-
-
-_NON_SPACE = regex.compile(r"\S")  # (what `squeeze` keeps)
+        if self._compact is None:
+            self._compact = compact(self.view)
+        return self._compact.span(i, j)
 
 
 def check_counts(doc: Document, tables: list[tuple[str, Table]]) -> None:

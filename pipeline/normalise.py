@@ -12,6 +12,7 @@
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import Callable
@@ -156,6 +157,9 @@ def clean(text: str) -> str:
         out = _SPACE_NEXT_TO_HAN.sub("", out)
     return out
 
+
+# clean() of short pieces that repeat across documents (table cells and lines, titles, names)
+clean_cached = functools.lru_cache(maxsize=1 << 14)(clean)
 
 _INNER_SPACE = regex.compile(r"(?<=[\p{Han}\p{P}\d])[ \t\u3000]+(?=[\p{Han}\p{P}\d])")
 _SPACE_NEXT_TO_HAN = regex.compile(r"(?<=[\p{Han}])[ \t\u3000]+|[ \t\u3000]+(?=[\p{Han}])")

@@ -21,10 +21,18 @@ import regex
 
 from . import config, rx
 from .model import Document, Record
-from .normalise import SENTENCE_END, Compact, Line, clean, compact, squeeze
+from .normalise import (
+    SENTENCE_END,
+    Compact,
+    Line,
+    clean,
+    clean_cached,
+    compact,
+    squeeze,
+)
 from .pattern_words import required_factors
 from .registry import register
-from .tables import clean_cached, is_subheading, section_lines
+from .tables import is_subheading, section_lines
 
 PLACE = regex.compile(r"(?:倒数第(?P<last>[一二三四五六七八九十百两\d]+)名?|第(?P<n>[一二三四五六七八九十百两\d]+)名)\s*[:：]\s*")
 HEADING = regex.compile(r"^(?P<label>[^:：，,。；;]{1,40})[:：]\s*(?P<rest>.*)$")

@@ -19,7 +19,7 @@ import regex
 
 from . import config
 from .model import Document, Section
-from .normalise import clean
+from .normalise import clean, clean_cached
 from .registry import register
 from .section_cues import Cue, cues, header_words, org_ending
 from .segment_units import NUM, ORG_LIKE, SENTENCE, Unit, make_units
@@ -498,10 +498,7 @@ def build_sections(doc: Document, units: list[Unit]) -> list[Section]:
 
 def _clean(text: str) -> str:
     """clean(text); short sections (titles, names, furniture) repeat across texts."""
-    return _clean_short(text) if len(text) <= 200 else clean(text)
-
-
-_clean_short = functools.lru_cache(maxsize=4096)(clean)
+    return clean_cached(text) if len(text) <= 200 else clean(text)
 
 
 @register("segment")

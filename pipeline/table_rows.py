@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import regex
 
 from . import config
-from .normalise import Line, clean
+from .normalise import Line, clean_cached
 
 NUMBER_CELL = regex.compile(r"[-+]?\d+(?:\.\d+)?分?")  # is_number: a number, or a score in 分
 SPACES = regex.compile(r"\s+")
@@ -33,8 +33,6 @@ def patterns() -> dict:
             "symbols": frozenset(c["marks"]["symbols"]), "totals": frozenset(c["rows"]["totals"]),
             "symbol": regex.compile("[" + regex.escape(c["marks"]["symbols"]) + "]")}
 
-
-clean_cached = functools.lru_cache(maxsize=CACHE)(clean)
 
 
 def cell_texts(raw: str, view: str) -> tuple[str, str]:

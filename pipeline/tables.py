@@ -13,7 +13,7 @@ tables of a block and runs the stage.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from itertools import pairwise
 
 from . import rx
@@ -38,9 +38,6 @@ from .table_rows import (
     role_of,
     unique_headers,
 )
-
-# re-exported: rankings reads lines through the same cache
-from .table_rows import clean_cached as clean_cached
 
 # ---------------------------------------------------------------- a block of lines
 
@@ -297,27 +294,13 @@ def table_runs(doc: Document) -> list[tuple]:
 def piped(doc: Document, sec) -> bool:
     """Every non-blank line of the section ends in `|` (and there is one)."""
     view, found = doc.work["view"], False
-    for a, b in line_spans(doc, sec.start, sec.end):
-        text = view[a:b].strip()
+    for ln in section_lines(doc, sec.start, sec.end):
+        text = view[ln.start:ln.end].strip()
         if text:
             if not text.endswith("|"):
                 return False
             found = True
     return found
-
-
-def line_spans(doc: Document, start: int, end: int) -> Iterator[tuple[int, int]]:
-    """(start, end) of each of section_lines(doc, start, end), one at a time (no list, no Line
-    made for a reader that may stop at the first line)."""
-    if start > end:
-        yield from ((ln.start, ln.end) for ln in section_lines(doc, start, end))
-        return
-    lines = doc.work["lines"]
-    starts, ends = line_bounds(doc, lines)
-    first = bisect.bisect_left(ends, start)
-    for k in range(first, bisect.bisect_left(starts, end, lo=first)):
-        ln = lines[k]
-        yield max(ln.start, start), min(ln.end, end)
 
 
 def tables_of(doc: Document) -> list[tuple[str, Table]]:
