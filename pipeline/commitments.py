@@ -690,8 +690,10 @@ def printed(doc: Document, view: str, section: Section, name: str) -> str:
 
 
 class _RankIndex:
-    """rank_of over a document's ranked records, without a pass over them per speaker: the
-    first record that names the speaker, ends with it or that it ends with."""
+    """The record of a speaker's unit among a document's ranked or graded records, without a
+    pass over them per speaker: the first record that the speaker names (its unit or full
+    name), that the speaker ends with (a unit of two characters or more), or that ends with
+    the speaker (a speaker of three characters or more)."""
     def __init__(self, ranked: list[Record]):
         self.ranked = ranked
         self.named: dict[str, int] = {}   # unit or full name -> first record
@@ -718,18 +720,6 @@ class _RankIndex:
             if at >= 0:
                 best = min(best, bisect.bisect_right(self.starts, at) - 1)
         return self.ranked[best] if best < len(self.ranked) else None
-
-
-def rank_of(doc: Document, speaker: str, ranked: list[Record] | None = None) -> Record | None:
-    """The record of the speaker's unit, when the document ranks or grades it (`ranked`:
-    the document's ranked or graded records, when the caller has them)."""
-    for rec in doc.records if ranked is None else ranked:
-        if rec.rank is None and rec.grade is None:
-            continue
-        if (speaker in (rec.unit, rec.unit_full) or (len(rec.unit) >= 2 and speaker.endswith(rec.unit))
-                or (len(speaker) >= 3 and rec.unit.endswith(speaker))):
-            return rec
-    return None
 
 
 def full_name(doc: Document, speaker: str) -> str:
