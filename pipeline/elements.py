@@ -21,7 +21,7 @@ import regex
 
 from . import config, dates, rx
 from .model import Document
-from .normalise import compact
+from .normalise import compact, squeezer
 from .registry import register
 
 DOC_NUMBER_RE = regex.compile(
@@ -70,16 +70,12 @@ class TextLine:
 
 # what rules read of a line: everything but whitespace (as `compact` drops it) and markdown's `*`
 _READ_RUN = regex.compile(r"[^\s*]+")
-_UNREAD = regex.compile(r"[\s*]+")
-# regex's `\s` is Python's str.isspace() but for the separators \x1c-\x1f (a test checks it): where a
-# document has none of them, str.split() drops what `_UNREAD` drops, three times faster
-_SEPARATORS = regex.compile("[\x1c-\x1f]")
 
 
 def text_lines(doc: Document) -> list[TextLine]:
     view, raw = doc.work["view"], doc.raw
     source = (view, raw)
-    split_spaces = not _SEPARATORS.search(view)
+    squeeze = squeezer(view)
     out = []
     cfg = config.load("elements")
     title_ends = tuple(cfg["title_ends"])
@@ -102,12 +98,9 @@ def text_lines(doc: Document) -> list[TextLine]:
             if cut and start + cut.end() < end:
                 start += cut.end()
                 text = view[start:end]
-            if split_spaces:
-                flat = "".join(text.split())
-                if stars:
-                    flat = flat.replace("*", "")
-            else:
-                flat = _UNREAD.sub("", text)
+            flat = squeeze(text)
+            if stars:
+                flat = flat.replace("*", "")
             if flat:
                 body = text.lstrip()
                 append(TextLine(i, start, end, body.rstrip(), flat, len(text) - len(body), source))

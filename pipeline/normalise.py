@@ -21,6 +21,7 @@ import regex
 
 from . import config
 from .model import Document
+from .pattern_words import last_char
 from .registry import register
 
 CJK = r"\p{Han}"
@@ -205,8 +206,7 @@ def is_wrapped(text: str, body: str, width: int) -> bool:
         return False  # a table row
     if not body or body[-1] in SENTENCE_END or body[-2:-1] in SENTENCE_END and body[-1] in "”’\"'":
         return False
-    if _ALIGNED.search(text.strip()) or (body[-1] in _COMPLETE_LAST or body[-1].isdecimal()) \
-            and _COMPLETE_LINE.search(body):
+    if _ALIGNED.search(text.strip()) or _COMPLETE_LAST.fullmatch(body[-1]) and _COMPLETE_LINE.search(body):
         return False
     tokens = text.split()
     if len(tokens) >= 3 and tokens[0].isdigit() and any(_NUMBER.match(t) for t in tokens[2:]):
@@ -225,7 +225,8 @@ _PUNCT = regex.compile(r"[，,。、；;：:]")
 _NUMBER = regex.compile(r"^\d+(\.\d+)?$")
 # a line that ends a block even without punctuation: a date, an 印发 line
 _COMPLETE_LINE = regex.compile(r"(\d+日|印发|\d{4}-\d{1,2}-\d{1,2}|通报|通知|决定|意见|公告)$")
-_COMPLETE_LAST = set("日发报知定见告")  # the last characters it can end on, besides a digit
+# the characters it can end on, read off the pattern: most lines end on none of them
+_COMPLETE_LAST = regex.compile(last_char(_COMPLETE_LINE.pattern))
 # a line that starts a new block: a news lead, a numbered heading, a bullet
 _BLOCK_START = regex.compile(r"^\s*(-\s*\S{1,8}[:：]|\p{Extended_Pictographic}|\S{2,6}[日晚]报\s*\d{4}年|\S{1,6}[:：]|本报讯|\S{2,8}讯\s|[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）]|■|•)")
 

@@ -50,9 +50,9 @@ class Cue:
         for p in patterns:
             ws = required_words(p)
             words.append(ws)
+            # (the key's words are the group's words: None, or the set every pattern of it needs)
             groups.setdefault((p.startswith("^") and not top_level_bars(p), ws and frozenset(ws)), []).append(p)
-        self.parts = [_Part(ps, anchored, _words_of(ps) if ws is not None else None)
-                      for (anchored, ws), ps in groups.items()]
+        self.parts = [_Part(ps, anchored, ws) for (anchored, ws), ps in groups.items()]
         self.blind = [part for part in self.parts if part.words is None]  # tried on every line
         self.by_word: dict[str, list[_Part]] = {}
         for part in self.parts:
@@ -152,10 +152,6 @@ class _LastChar(_FirstChar):
 
 def _union(patterns: list[str]) -> str:
     return "|".join(f"(?:{v})" for v in patterns)
-
-
-def _words_of(patterns: list[str]) -> frozenset:
-    return frozenset(w for p in patterns for w in required_words(p))
 
 
 @functools.lru_cache(maxsize=1)

@@ -242,6 +242,7 @@ def region_from_text(view: str) -> Region:
 _PAPER_WORDS = ("日报", "晚报", "都市报", "新闻网", "讯")
 _PAPER_NAME = regex.compile(r"(\p{Han}{2,4}?)(?:%s)" % "|".join(_PAPER_WORDS))
 _PAPER_NAME_MIN, _PAPER_NAME_MAX = 2, 4  # the name's length in characters, as in the pattern
+_PAPER_WORD = regex.compile("|".join(_PAPER_WORDS))
 
 
 def _paper_names(view: str):
@@ -249,9 +250,10 @@ def _paper_names(view: str):
     ending before the first paper word after pos would have to end in one."""
     pos, end = 0, len(view)
     while pos < end:
-        word_at = min((i for w in _PAPER_WORDS if (i := view.find(w, pos + _PAPER_NAME_MIN)) >= 0), default=-1)
-        if word_at < 0:
+        word = _PAPER_WORD.search(view, pos + _PAPER_NAME_MIN)  # (one search: a word absent
+        if word is None:                                        # is not looked for again and again)
             return
+        word_at = word.start()
         # the matches starting before word_at - 1 must end in this word (none ends earlier)
         first = max(pos, word_at - _PAPER_NAME_MAX)
         for i in range(first, word_at - _PAPER_NAME_MIN + 1):

@@ -174,8 +174,8 @@ def test_a_papers_title_is_its_related_lead_story_not_an_unrelated_item_above(pi
 
 
 def test_str_split_drops_what_regex_whitespace_drops_but_the_separators():
-    """text_lines reads a line's flat form with str.split() where a document has no \\x1c-\\x1f:
-    that is right only while regex's `\\s` and str.isspace() differ in those four characters."""
+    """normalise.squeezer (elements, commitments, checks) squeezes with str.split() where a text
+    has no \\x1c-\\x1f: that is right only while regex's `\\s` and str.isspace() differ in those four characters."""
     import sys
 
     import regex
