@@ -162,3 +162,12 @@ def test_a_closing_source_line_gives_the_region():
     lines = "\n".join(["近日评比结果出炉，一起来看。"] + [f"第{i}条动态。" for i in range(20)])
     doc = doc_issued_by(text=lines + "\n来源：青禾县爱国卫生运动委员会办公室\n")
     assert units.full_name(doc, "南塘村") == "青禾县南塘村"
+
+
+def test_the_gazetteer_finds_its_longest_names():
+    """Names of any length are found whole, the 15-character autonomous counties too."""
+    from pipeline import gazetteer
+    g = gazetteer.load()
+    text = "甘肃省积石山保安族东乡族撒拉族自治县人民政府"
+    assert [(i, d.name) for i, d in g.find_all(text)] == [(0, "甘肃省"), (3, "积石山保安族东乡族撒拉族自治县")]
+    assert g.match_at(text, 3).code == "622927"
