@@ -17,7 +17,7 @@ from itertools import combinations
 
 from . import config, rx
 from .model import Document, Record
-from .normalise import compact, squeezer
+from .normalise import Compact, compact, squeezer
 from .registry import register
 from .tables import Table
 
@@ -40,7 +40,8 @@ def rankings_of(records: list[Record], tables: list[tuple[str, Table]]) -> list[
             continue
         run = [recs[0]]
         for r in recs[1:]:
-            if r.rank <= run[0].rank < run[-1].rank:  # the ranks start again (another zone)
+            # (mypy does not narrow `rank` through the filter above: every rank here is an int)
+            if r.rank <= run[0].rank < run[-1].rank:  # type: ignore[operator]  # the ranks start again (another zone)
                 runs.append(run)
                 run = []
             run.append(r)
@@ -54,7 +55,8 @@ def check_ranks(doc: Document, tables: list[tuple[str, Table]]) -> None:
             if a.rank == b.rank and a.score != b.score:
                 doc.flag("rank_inconsistent", f"{a.unit} and {b.unit} share rank {a.rank} with different "
                          f"scores ({a.score:g}, {b.score:g})", a.start, b.end)
-            elif (a.rank - b.rank) * (a.score - b.score) > 0:
+            # (ranks of a run are ints, rankings_of keeps no other; scores filtered just above)
+            elif (a.rank - b.rank) * (a.score - b.score) > 0:  # type: ignore[operator]
                 doc.flag("rank_inconsistent", f"{a.unit} (rank {a.rank}, {a.score:g}) and {b.unit} "
                          f"(rank {b.rank}, {b.score:g}): the higher score is ranked lower", a.start, b.end)
 
@@ -94,7 +96,8 @@ class _Squeezed:
     when a flag needs one (most documents raise none)."""
 
     def __init__(self, view: str):
-        self.view, self.text, self._compact = view, squeezer(view)(view), None
+        self.view, self.text = view, squeezer(view)(view)
+        self._compact: Compact | None = None
 
     def span(self, i: int, j: int) -> tuple[int, int]:
         if self._compact is None:

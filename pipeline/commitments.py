@@ -390,7 +390,8 @@ def _paragraph_spans(doc: Document) -> tuple[list[tuple[int, int]], list[int], b
 
 def read_speech(doc: Document, section: Section, view: str) -> list[tuple[Sentence, Cue | str, str | None]]:
     """(sentence, cue or the pledge's opening trigger, speaker) of a pledge speech."""
-    found, opened = [], None
+    found: list[tuple[Sentence, Cue | str, str | None]] = []
+    opened: str | None = None
     own = (section.speaker or speaks_for(view, section.start, section.end, doc.title)
            or doc.work.get("commitment_speaker") or whole_text_speaker(doc, view))
     doc.work["commitment_speaker"] = own  # a speech cut by page furniture goes on in a later section
@@ -459,14 +460,14 @@ def is_leader_speech(doc: Document) -> bool:
 
 def read_news(doc: Document, section: Section, view: str) -> list[tuple[Sentence, Cue | str, str | None]]:
     """(sentence, cue or the plan's trigger, speaker) of a news item or notice body."""
-    found = []
+    found: list[tuple[Sentence, Cue | str, str | None]] = []
     may_cue, squeeze_piece = rules()["any_cue"], doc.work.get("commitments_squeeze", squeeze)
     for a, b in paragraphs_of(doc, section):
         if not may_cue.search(view, a, b):
             continue  # (what is found in a paragraph starts at a cue, and none can be here)
         sents = split_sentences(view, a, b, squeeze_piece)
         inside_quote = _QuoteDepth(view, a)
-        plan: tuple[str, str] | None = None      # (speaker, trigger) of a work plan
+        plan: tuple[str | None, str] | None = None  # (speaker, trigger) of a work plan
         voice = _Voice(doc, view, sents)         # the last `X局局长认为` in the paragraph
         for k, s in enumerate(sents):
             if s.quoted or inside_quote.at(s.start):
@@ -546,7 +547,8 @@ class _Voice:
     def __init__(self, doc: Document, view: str, sents: list[Sentence]):
         self.doc, self.view, self.sents = doc, view, sents
         self.quoted: set[int] = set()   # the quoted sentences, as far as the reader got
-        self.upto, self.last = 0, None
+        self.upto = 0
+        self.last: str | None = None
 
     def at(self, k: int) -> str | None:
         for j in range(self.upto, k + 1):
@@ -662,7 +664,7 @@ def display(doc: Document, start: int, end: int, noise: list | None = None) -> t
 
 
 def ocr_noise_spans(doc: Document) -> list[tuple[int, int]]:
-    return [(f.start, f.end) for f in doc.flags if f.code == "ocr_noise" and f.start is not None]
+    return [(f.start, f.end) for f in doc.flags if f.code == "ocr_noise" and f.start is not None and f.end is not None]
 
 
 PAIRS = {"“": "”", "「": "」", "『": "』"}
@@ -789,6 +791,6 @@ def commitments_of(doc: Document) -> list[RankedCommitment]:
 @register("commitments")
 def make_commitments():
     def commitments(doc: Document) -> Document:
-        doc.commitments = commitments_of(doc)
+        doc.commitments = list(commitments_of(doc))  # (a list[Commitment], as Document declares)
         return doc
     return commitments

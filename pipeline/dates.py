@@ -163,6 +163,7 @@ class _DatedLines:
 
     def __init__(self, view: str | None, lines: list[tuple[int, str]] | None = None):
         if lines is None:  # (else: some lines of another _DatedLines, as (start in view, text))
+            assert view is not None  # (only made from lines without a view)
             lines, search = [], _DATE_WORD.search
             m = search(view)
             while m is not None:

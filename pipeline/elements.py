@@ -60,6 +60,7 @@ class TextLine:
     @property
     def printed(self) -> str:
         if self.known_printed is None:
+            assert self.source is not None  # (text_lines gives every line its source)
             self.known_printed = _printed(*self.source, self.start, self.end, self.flat)
         return self.known_printed
 
@@ -76,7 +77,7 @@ def text_lines(doc: Document) -> list[TextLine]:
     view, raw = doc.work["view"], doc.raw
     source = (view, raw)
     squeeze = squeezer(view)
-    out = []
+    out: list[TextLine] = []
     cfg = config.load("elements")
     title_ends = tuple(cfg["title_ends"])
     debris_line = rx.compiled(cfg["debris_line"]).match
@@ -401,7 +402,7 @@ class Reader:
         date = cluster[0][1]
         if len(cluster) > 1:
             date = self._settle(cluster, first.start)
-        issuer = []
+        issuer: list[TextLine] = []
         k = self.lines.index(first) - 1
         while k >= 0 and len(issuer) < 4:
             ln = self.lines[k]

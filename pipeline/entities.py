@@ -48,7 +48,7 @@ class Spans:
 
     __slots__ = ("starts", "ends")
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.starts: list[int] = []
         self.ends: list[int] = []
 
@@ -92,7 +92,7 @@ class Mentions:
 
 def add_units(doc: Document, found: Mentions, flat: Compact) -> None:
     """Table units where their row prints them; then the same units and dictionary units in running text."""
-    known: dict[str, str] = {}
+    known: dict[str, str | None] = {}
     text, offsets = flat.text, flat.offsets
     add = found.add
     for rec in doc.records:
@@ -149,7 +149,7 @@ _FIND_LIMIT = 50_000  # names × characters up to which str.find beats an automa
 
 def _found_by_find(keys: list[str], text: str) -> dict[int, list[int]]:
     """`_occurrences` by str.find, one name after another."""
-    found = {}
+    found: dict[int, list[int]] = {}
     for n, key in enumerate(keys):
         at = text.find(key)
         if at >= 0:

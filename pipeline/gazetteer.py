@@ -166,7 +166,9 @@ def _longest_first(nations: tuple[str, ...]) -> tuple[list[str], list[str]]:
 @functools.lru_cache(maxsize=1)
 def load() -> Gazetteer:
     # the csv files only: importing cpca itself would load pandas and its own tables (half a second)
-    res = Path(importlib.util.find_spec("cpca").origin).parent / "resources"
+    spec = importlib.util.find_spec("cpca")
+    assert spec is not None and spec.origin is not None, "cpca is a dependency"
+    res = Path(spec.origin).parent / "resources"
     with (res / "adcodes.csv").open(encoding="utf-8") as fh:
         rows = [(r["adcode"][:6], r["name"]) for r in csv.DictReader(fh)]
     with (res / "56_nations.csv").open(encoding="utf-8") as fh:

@@ -39,7 +39,7 @@ def _simplifier():
     return _SIMPLIFIER
 
 
-_WIDTH_TABLE = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
+_WIDTH_TABLE: dict[int, int | str] = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
 _WIDTH_TABLE.update({ord(c): " " for c in "\u3000\u00a0\u2002\u2003\u2009\ufeff"})
 
 
@@ -132,7 +132,8 @@ def compact(text: str, start: int = 0, end: int | None = None, keep_newlines: bo
     piece = text[start:end]
     if not _SPACE_RUN.search(piece):  # the common case: nothing to drop
         return Compact(piece, range(start, max(start, end)), end)
-    pieces, offs = [], []
+    pieces: list[str] = []
+    offs: list[int] = []
     for m in (_TEXT_RUN_KEEP_NL if keep_newlines else _TEXT_RUN).finditer(text, start, end):
         pieces.append(m.group())
         offs.extend(range(m.start(), m.end()))

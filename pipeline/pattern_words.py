@@ -46,7 +46,8 @@ def required_factors(p: str) -> tuple[tuple[str, ...], ...] | None:
     if alternatives:
         bounds = [-1] + alternatives + [len(p)]
         each = [required_words(p[x + 1:y]) for x, y in zip(bounds, bounds[1:])]
-        return None if None in each else (tuple(dict.fromkeys(w for ws in each for w in ws)),)
+        known = [ws for ws in each if ws is not None]
+        return None if len(known) < len(each) else (tuple(dict.fromkeys(w for ws in known for w in ws)),)
     found: list[tuple[str, ...]] = []
     run, i = "", 0
     while i < len(p):
@@ -184,7 +185,8 @@ def last_char(p: str) -> str | None:
         inner = atom[_GROUP_OPENING.match(atom).end():-1]
         bounds = [-1] + top_level_bars(inner) + [len(inner)]
         each = [last_char(inner[x + 1:y] + "$") for x, y in zip(bounds, bounds[1:])]
-        return None if None in each else "|".join(each)
+        known = [c for c in each if c is not None]
+        return None if len(known) < len(each) else "|".join(known)
     if atom[0] in "\\[.":
         return atom
     return None if atom in "*+?{}|)" else regex.escape(atom)

@@ -240,8 +240,9 @@ def _short_label_re() -> regex.Pattern | None:
 
 def _lines_with_credits(view: str, lines: list) -> set[int]:
     found = [(last - n + 1, last + 1) for last, n in _credit_automaton().iter(view)]
-    if _short_label_re() is not None:
-        found += [m.span() for m in _short_label_re().finditer(view)]
+    short = _short_label_re()
+    if short is not None:
+        found += [m.span() for m in short.finditer(view)]
     return _lines_holding(found, lines)
 
 

@@ -163,7 +163,8 @@ def commitments(conn: sqlite3.Connection, speaker: str | None = None, keyword: s
     section_type type of the section the commitment sits in (pledge_speech, news …)
     ranked_last  only speakers ranked last in some table group (within the same dates)
     """
-    where, args = ["1"], []
+    where: list[str] = ["1"]
+    args: list[str | int] = []
     if speaker:
         ids = unit_ids(conn, speaker)
         where.append(f"c.unit_id IN ({_marks(ids)})" if ids else "0")
@@ -210,7 +211,8 @@ def records(conn: sqlite3.Connection, grade: str | None = None, rank: int | None
     document  a doc_id (or its start), or part of the title or source path
     last      only rows ranked last in their group
     """
-    where, args = ["1"], []
+    where: list[str] = ["1"]
+    args: list[str | int] = []
     if grade:
         where.append("r.grade = ?")
         args.append(grade)

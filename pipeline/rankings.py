@@ -13,6 +13,7 @@ from __future__ import annotations
 import bisect
 import functools
 import operator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import pairwise
 
@@ -119,7 +120,7 @@ class UnitNames:
     """Names kept, and whether a name is one of them by same_unit, by look-ups instead of
     a scan: equal names, or one ending the other when both have three characters or more."""
 
-    def __init__(self, names=()):
+    def __init__(self, names: Iterable[str] = ()) -> None:
         self.names: set[str] = set(names)
         self.long = {n for n in self.names if len(n) >= 3}  # names of three characters or more
         self.backwards = sorted(n[::-1] for n in self.long)  # those spelt backwards: endings become prefixes
@@ -435,8 +436,8 @@ def prose_paragraphs(doc: Document, left: list[tuple], col: Collector, speaker: 
     runs: list[list[tuple]] = []
     last = None
     for ln, g in left:
-        i = bisect.bisect_left(lines, ln.start, key=LINE_START)  # the line starting there (starts increase)
-        i = i if i < len(lines) and lines[i].start == ln.start else None
+        at = bisect.bisect_left(lines, ln.start, key=LINE_START)  # the line starting there (starts increase)
+        i = at if at < len(lines) and lines[at].start == ln.start else None
         between = lines[last + 1:i] if last is not None and i is not None else None
         if runs and between is not None and all(not doc.raw[x.start:x.end].strip() for x in between):
             runs[-1].append((ln, g))
@@ -544,7 +545,9 @@ class Prose:
 
     def inline_scores(self) -> None:
         """`A88.31分、B88.01分…`: ranks only after an intro that says it is a ranking."""
-        t, runs, run = self.t, [], []
+        t = self.t
+        runs: list[list[regex.Match]] = []
+        run: list[regex.Match] = []
         if not DIGIT_FEN.search(t):
             return  # every score ends so
         for m in scored(t):

@@ -279,7 +279,8 @@ class Workers:
 
     def _restart(self, generation: int) -> None:
         if generation == self.generation:  # not restarted yet since that task was sent
-            _shutdown(self.executor, wait=False)
+            if self.executor is not None:
+                _shutdown(self.executor, wait=False)
             self.executor = self.make_executor()
             self.generation += 1
 
@@ -391,7 +392,7 @@ def _run(paths, pipeline, jobs, dask, batch_size, skip, stages, timings, limits)
         return
     timed = timings is not None
     context = _fork_context()
-    key = _pipeline_key(stages, timed)
+    key: tuple | None = _pipeline_key(stages, timed)
     if context.get_start_method() == "fork" and key not in _WORKER:
         # Load the pipeline here and warm its lazy resources (dictionaries, gazetteer) on a
         # made-up notice: forked workers then share those pages instead of loading their own.
@@ -435,7 +436,7 @@ def _run_dask(paths: Iterator[str], address: str, jobs: int, batch_size: int, sk
         client = Client(address)
     try:
         # (in a list: scatter would send the items of a bare set one by one)
-        skip_data = client.scatter([frozenset(skip)], broadcast=True)[0] if skip else frozenset()
+        skip_data = client.scatter([frozenset(skip)], broadcast=True)[0] if skip else frozenset()  # type: ignore[call-overload]  # (`skip` is a set of doc_ids here: cli passes one)
         kwargs = {"stages": stages, "timed": timings is not None, "skip": skip_data, "limits": limits}
         n_workers = max(len(client.scheduler_info().get("workers", {})), 1)
         workers = Workers(lambda: client.get_executor(pure=False), work_batch, kwargs,

@@ -51,7 +51,7 @@ class Cue:
             ws = required_words(p)
             words.append(ws)
             # (the key's words are the group's words: None, or the set every pattern of it needs)
-            groups.setdefault((p.startswith("^") and not top_level_bars(p), ws and frozenset(ws)), []).append(p)
+            groups.setdefault((p.startswith("^") and not top_level_bars(p), None if ws is None else frozenset(ws)), []).append(p)
         self.parts = [_Part(ps, anchored, ws) for (anchored, ws), ps in groups.items()]
         self.blind = [part for part in self.parts if part.words is None]  # tried on every line
         self.by_word: dict[str, list[_Part]] = {}
@@ -59,10 +59,12 @@ class Cue:
             for w in part.words or ():
                 self.by_word.setdefault(w, []).append(part)
         # every word that some match must contain, or None when a pattern needs none
-        self.words = None if None in words else frozenset(w for ws in words for w in ws)
-        self._automaton = None
+        known = [ws for ws in words if ws is not None]
+        self.words = None if len(known) < len(words) else frozenset(w for ws in known for w in ws)
+        self._automaton: ahocorasick.Automaton | None = None
         firsts = [first_char(p) if p.startswith("^") and not top_level_bars(p) else None for p in patterns]
-        self._opens = None if None in firsts else _FirstChar("|".join(firsts))
+        opens = [c for c in firsts if c is not None]
+        self._opens = None if len(opens) < len(firsts) else _FirstChar("|".join(opens))
 
     def test(self, s: str, present: frozenset | None = None) -> bool:
         """bool(self.search(s)).  `present`: the cue words (all_cue_words) found in
@@ -96,12 +98,13 @@ class Cue:
         A match inside s[a:b] holds one of these spans inside a..b."""
         if self.words is None:
             return None
-        if self._automaton is None:
-            self._automaton = ahocorasick.Automaton()
+        automaton = self._automaton
+        if automaton is None:
+            automaton = self._automaton = ahocorasick.Automaton()
             for w in self.words:
-                self._automaton.add_word(w, len(w))
-            self._automaton.make_automaton()
-        return sorted((end + 1 - size, end + 1) for end, size in self._automaton.iter(s))
+                automaton.add_word(w, len(w))
+            automaton.make_automaton()
+        return sorted((end + 1 - size, end + 1) for end, size in automaton.iter(s))
 
 
 class _Part:
@@ -112,9 +115,11 @@ class _Part:
         self.pattern = regex.compile(_union(patterns))
         self.anchored, self.words = anchored, words
         firsts = [first_char(p) for p in patterns] if anchored else [None]
-        self.opens = None if None in firsts else _FirstChar("|".join(firsts))
+        opens = [c for c in firsts if c is not None]
+        self.opens = None if len(opens) < len(firsts) else _FirstChar("|".join(opens))
         lasts = [last_char(p) for p in patterns]
-        self.ends = None if None in lasts else _LastChar("|".join(lasts))
+        ends = [c for c in lasts if c is not None]
+        self.ends = None if len(ends) < len(lasts) else _LastChar("|".join(ends))
 
     def hit(self, s: str) -> bool:
         if not s:

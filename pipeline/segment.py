@@ -401,7 +401,7 @@ def topic_terms() -> tuple[dict, float, float]:
 
 def assign_relatedness(units: list[Unit]) -> None:
     terms, threshold, min_total = topic_terms()
-    texts = collections.defaultdict(str)
+    texts: dict[int | None, str] = collections.defaultdict(str)
     for u in units:
         if u.label == "news" or u.article is not None:
             texts[u.article] += u.text
@@ -411,8 +411,8 @@ def assign_relatedness(units: list[Unit]) -> None:
         related[art] = score >= min_total or (text and score * 100 / len(text) >= threshold)
     # a headline printed with no body before the next headline reads with the article after it
     bodies = collections.Counter(u.article for u in units if u.label == "news" and u.heading and u.flat != u.heading)
-    for art in sorted(related):
-        if art and not bodies[art] and art + 1 in related:
+    for art in sorted(a for a in related if a):  # (article 0 and None: nothing to do)
+        if not bodies[art] and art + 1 in related:
             related[art] = related[art] or related[art + 1]
     for u in units:
         if u.label == "news":
@@ -480,6 +480,7 @@ def build_sections(doc: Document, units: list[Unit]) -> list[Section]:
         else:
             last, end = units[-1], len(raw)
         label = first.label
+        assert label is not None  # (every unit is labelled before sections are built)
         sections.append(Section(
             id=f"s{n + 1}", type=label, start=0 if n == 0 else first.start, end=end,
             heading=first.heading, speaker=first.speaker,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import collections
 import functools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import regex
@@ -86,7 +87,7 @@ def _line_unit(view: str, a: int, b: int) -> Unit:
 
 
 @functools.lru_cache(maxsize=1)
-def _plain_opening():
+def _plain_opening() -> Callable[[str], bool]:
     """Whether a paragraph opening with a character keeps it: not a blank, a bullet
     or scan debris (memoised by character)."""
     f = cues()["furniture"]
@@ -334,7 +335,7 @@ def _cue_features(props: set, may: frozenset, c, present: frozenset, flat: str, 
 class _FeatureCues:
     """The cues of unit_features by feature, and which of them each cue word can satisfy."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         c = cues()
         n = c["notice"]
         self.furniture = c["furniture"]["other"]

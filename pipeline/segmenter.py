@@ -37,7 +37,7 @@ _KEPT = regex.compile(r"[a-zA-Z0-9]+(?:\.\d+)?%?")
 
 def jieba_ascii(token: str) -> list[str]:
     """An ASCII token of rjieba re-split as jieba splits it (`2025-10-30` -> 2025 - 10 - 30)."""
-    out = []
+    out: list[str] = []
     for block in _JIEBA_BLOCK.findall(token):
         out.extend(x for x in _JIEBA_SKIP.split(block) if x) if len(block) > 1 else out.append(block)
     return out

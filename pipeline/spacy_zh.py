@@ -35,7 +35,7 @@ class TongbaoComponent:
             if span is not None:
                 sections.append(span)
         doc.spans["sections"] = sections
-        ents, taken = [], set()
+        ents, taken = [], set[int]()
         for e in sorted(out["entities"], key=lambda e: (e["start"], -(e["end"] - e["start"]))):
             span = doc.char_span(e["start"], e["end"], label=e["type"])
             if span is None or taken & set(range(span.start, span.end)):

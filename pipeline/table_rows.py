@@ -211,7 +211,8 @@ def fields_of(cells: list[Cell]) -> list[CellFields]:
 
 def piped_cell_rows(raw: str, view: str, lines: list[Line]) -> list[RawRow]:
     """Cells one per line each ending in ` |`, rows opened by a lone `|` (web tables)."""
-    rows, current = [], None
+    rows: list[list[Cell]] = []
+    current: list[Cell] | None = None
     for ln in lines:
         text = view[ln.start:ln.end].strip()
         if text == "|":
@@ -306,7 +307,8 @@ def period(roles: list[str | None], keys: list[str]) -> int:
 
 
 def unique_headers(keys: list[str]) -> list[str]:
-    out, seen = [], {}
+    out: list[str] = []
+    seen: dict[str, int] = {}
     for k in keys:
         seen[k] = seen.get(k, 0) + 1
         out.append(k if seen[k] == 1 else f"{k}#{seen[k]}")

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from itertools import pairwise
 
 from . import rx
-from .model import Document, Record
+from .model import Document, Record, Section
 from .normalise import Line, clean
 from .registry import register
 from .table_records import Table, align, cells_to_records, record_of, rows_to_records
@@ -55,7 +55,7 @@ def legends_of(raw: str, view: str) -> dict[str, str]:
 def symbol_lines(raw: str, view: str) -> list[tuple[int, int]]:
     """(start, end) of the lines (as split_lines cuts them) holding a mark symbol, in order:
     only a line naming a mark can hold a legend that a mark is looked up in."""
-    out = []
+    out: list[tuple[int, int]] = []
     for m in patterns()["symbol"].finditer(view):
         if out and m.start() <= out[-1][1]:
             continue  # a line already taken
@@ -194,8 +194,8 @@ def flattened(raw: str, view: str, lines: list[Line]) -> tuple[list[str], list[s
         nrows += 1
     if p < 2 or nrows < 2:
         return None
-    head = cells[max(0, i1 - p):i1]
-    head_keys = ["序号"] * (p - len(head)) + [c.key for c in head]  # a lost 序号 cell
+    head_cells = cells[max(0, i1 - p):i1]
+    head_keys = ["序号"] * (p - len(head_cells)) + [c.key for c in head_cells]  # a lost 序号 cell
     roles = [role_of(k) if k else None for k in head_keys]
     if not any(roles):
         return None
@@ -256,7 +256,7 @@ def ordered(table: Table) -> list[Record]:
         recs = list(table.records)
     if table.width < len(table.headers) and not table.labels:
         if all(r.seq is not None for r in recs):
-            recs.sort(key=lambda r: r.seq)
+            recs.sort(key=lambda r: r.seq)  # type: ignore[arg-type,return-value]  # (every seq is an int: tested above)
         elif all(r.rank is not None for r in recs):
             recs.sort(key=lambda r: (r.rank, r.start))
     return recs
@@ -282,7 +282,7 @@ def table_runs(doc: Document) -> list[tuple]:
     """(section, end of its table): a table section runs on through the table sections
     after it and through sections whose every line is a piped cell (` |`): pieces of one
     table cut apart by the segmenter."""
-    out = []
+    out: list[tuple[Section, int]] = []
     for sec in doc.sections:
         if out and out[-1][0].type == "table" and (sec.type == "table" or sec.type != "table_title" and piped(doc, sec)):
             out[-1] = (out[-1][0], sec.end)  # a label row cut off its table, pieces of a piped table
@@ -307,7 +307,7 @@ def tables_of(doc: Document) -> list[tuple[str, Table]]:
     """(section id, table) for every table section, captions taken from the titles before it."""
     raw, view = doc.raw, doc.work["view"]
     legends = legends_of(raw, view)
-    find_section = None  # made for the first table found
+    find_section: Callable[[int], str | None] | None = None  # made for the first table found
     out: list[tuple[str, Table]] = []
     titles: list[str] = []
     last, prev_end = None, 0
@@ -329,6 +329,7 @@ def tables_of(doc: Document) -> list[tuple[str, Table]]:
             if found and find_section is None:
                 find_section = section_finder(doc.sections)
             for t in found:
+                assert find_section is not None  # (made above: found is not empty)
                 for rec in t.records:
                     holder = find_section(rec.start)
                     rec.table = sec.id if holder is None else holder
@@ -360,7 +361,8 @@ def section_finder(sections: list) -> Callable[[int], str | None]:
 def ranked_by_score(table: Table) -> bool:
     """Rows printed best first: their position is their rank."""
     scores = [r.score for r in table.records]
-    return len(scores) > 2 and None not in scores and all(a >= b for a, b in zip(scores, scores[1:]))
+    known = [s for s in scores if s is not None]
+    return len(scores) > 2 and len(known) == len(scores) and all(a >= b for a, b in zip(known, known[1:]))
 
 
 def recover_units(doc: Document, found: list[tuple[str, Table]]) -> None:

@@ -52,6 +52,7 @@ class Region:
     """A document's region: divisions from the widest printed down, e.g. 厦门市 > 翔安区."""
     chain: list[Place] = field(default_factory=list)
     province: Division | None = None
+    facts: _RegionFacts | None = field(default=None, init=False, repr=False, compare=False)  # (see _facts)
 
     def __bool__(self) -> bool:
         return bool(self.chain or self.province)
@@ -235,7 +236,7 @@ def region_from_text(view: str) -> Region:
     pool = cities or {c: v for c, v in votes.items() if gaz.by_code[c].level == "county"}
     if not pool:
         return Region()
-    best = gaz.by_code[max(pool, key=pool.get)]
+    best = gaz.by_code[max(pool, key=pool.__getitem__)]
     return Region([Place(best.name, best.level, best)], gaz.province_of(best))
 
 
@@ -320,7 +321,7 @@ def region_of(doc: Document) -> Region:
         # (the text's region, costly, is only read when the title gives none or a county)
         if not region.chain or (top is not None and top.level == "county"):
             from_text = region_from_text(doc.work.get("view") or fold(doc.raw))
-            if not region.chain or (from_text.chain and gazetteer.load().parent(top) == from_text.chain[0].div):
+            if not region.chain or (from_text.chain and top is not None and gazetteer.load().parent(top) == from_text.chain[0].div):
                 region = from_text  # a county in a headline of its city's paper: the city is the region
         if not region.chain:
             region = region_from_head(doc.work.get("view") or fold(doc.raw))
@@ -400,9 +401,9 @@ class _RegionFacts:
 
 def _facts(region: Region) -> _RegionFacts:
     """The region's _RegionFacts (kept on it: a document's region is made once, never changed)."""
-    facts = region.__dict__.get("_facts")
+    facts = region.facts
     if facts is None or facts.region is not region:
-        facts = region.__dict__["_facts"] = _RegionFacts(region)
+        facts = region.facts = _RegionFacts(region)
     return facts
 
 
