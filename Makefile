@@ -5,7 +5,7 @@ BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed
 OUT     ?= out
 
-.PHONY: demo test install bench models clean
+.PHONY: demo test install compiled bench models clean
 
 install: $(STAMP)
 
@@ -22,8 +22,17 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
+# the compiled build (mypyc, see setup.py) as a wheel in dist/, installed into .venv in place of
+# the editable one; `make install` (or demo, test) goes back to the editable pure-Python one
+compiled: $(STAMP)
+	rm -rf build dist
+	TONGBAO_COMPILE=1 $(BIN)/pip wheel -q --no-deps --no-build-isolation -w dist .
+	$(BIN)/pip install -q --no-deps --force-reinstall dist/tongbao-*.whl
+	rm -rf build $(STAMP)
+	$(BIN)/tongbao --version
+
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
 
 clean:
-	rm -rf $(VENV) $(OUT) .pytest_cache
+	rm -rf $(VENV) $(OUT) .pytest_cache .mypy_cache build dist

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from . import __version__
+from . import __version__, compiled
 from .reader import (
     ENV_MAX_BYTES,
     ENV_MAX_LINE_LENGTH,
@@ -19,7 +19,8 @@ from .runner import default_jobs, run_to_folder
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@click.version_option(__version__, prog_name="tongbao")
+@click.version_option(__version__, prog_name="tongbao", message="%(prog)s %(version)s, stages "
+                      + ("compiled (mypyc)" if compiled() else "pure Python"))
 def main():
     """tongbao turns Chinese ranking notices (通报), pledge speeches (表态发言) and
     newspaper pages, as text extracted from PDFs and web pages, into structure.

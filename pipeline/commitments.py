@@ -45,6 +45,7 @@ from dataclasses import dataclass
 from itertools import accumulate
 
 import regex
+from mypy_extensions import mypyc_attr
 
 from . import config, rx, segmenter
 from .model import Commitment, Document, Record, Section
@@ -54,6 +55,7 @@ from .registry import register
 log = logging.getLogger("tongbao")
 
 
+@mypyc_attr(native_class=False)  # (compiled: a native class cannot extend model's uncompiled Commitment)
 @dataclass
 class RankedCommitment(Commitment):
     """A Commitment with the speaker's full name and the rank of its unit."""

@@ -7,11 +7,15 @@ from __future__ import annotations
 
 import functools
 import os
+import sys
 from pathlib import Path
 
 import tomllib
 
-PACKAGE_ROOT = Path(__file__).resolve().parent.parent
+_CHECKOUT = Path(__file__).resolve().parent.parent
+# a checkout (and its editable install) has configs/ beside pipeline/; an installed wheel (the
+# compiled build: `make compiled`) its copy in <prefix>/share/tongbao
+PACKAGE_ROOT = _CHECKOUT if (_CHECKOUT / "configs").is_dir() else Path(sys.prefix) / "share" / "tongbao"
 DEFAULT_CONFIG_DIR = PACKAGE_ROOT / "configs"
 MODELS_DIR = PACKAGE_ROOT / "models"
 

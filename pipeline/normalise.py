@@ -15,7 +15,7 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Any, Callable
 
 import regex
 
@@ -28,7 +28,7 @@ CJK = r"\p{Han}"
 _CJK_RE = regex.compile(CJK)
 # characters after which a line is complete: a wrap never follows them
 SENTENCE_END = set("。！？!?；;：:）)」』…】]》>")
-_SIMPLIFIER = None
+_SIMPLIFIER: Any = None  # an opencc.OpenCC (untyped), made when first needed
 
 
 def _simplifier():

@@ -346,7 +346,7 @@ def scan_lines(doc: Document, lines: list[Line], col: Collector, base_group: str
     text, and the list still open at the end (an intro whose list is the next section)."""
     raw, view = doc.raw, doc.work["view"]
     left = []
-    group_label = None
+    group_label: str | None = None
     verdict = None      # the verdict of the heading whose list is running
     listing = False     # a list of units is running under a heading
     ranked = False
@@ -434,11 +434,11 @@ def prose_paragraphs(doc: Document, left: list[tuple], col: Collector, speaker: 
     pieces of one sentence re-joined), each run with the group of its first line."""
     lines = doc.work["lines"]
     runs: list[list[tuple]] = []
-    last = None
+    last: int | None = None
     for ln, g in left:
         at = bisect.bisect_left(lines, ln.start, key=LINE_START)  # the line starting there (starts increase)
         i = at if at < len(lines) and lines[at].start == ln.start else None
-        between = lines[last + 1:i] if last is not None and i is not None else None
+        between: list | None = lines[last + 1:i] if last is not None and i is not None else None
         if runs and between is not None and all(not doc.raw[x.start:x.end].strip() for x in between):
             runs[-1].append((ln, g))
         else:

@@ -11,6 +11,7 @@ import operator
 
 import ahocorasick
 import regex
+from mypy_extensions import mypyc_attr
 
 from . import config
 from .pattern_words import first_char, last_char, required_words, top_level_bars
@@ -131,6 +132,7 @@ class _Part:
         return self.pattern.search(s) is not None
 
 
+@mypyc_attr(native_class=False)  # (compiled, a dict subclass with __missing__ is a native class it cannot be)
 class _FirstChar(dict):
     """Whether a character can open a match: self[ch], memoised by character;
     self(s) for the first character of a string."""
@@ -147,6 +149,7 @@ class _FirstChar(dict):
         return bool(s) and self[s[0]]
 
 
+@mypyc_attr(native_class=False)
 class _LastChar(_FirstChar):
     """Whether a character can close a match ending at `$`: self[ch]."""
 

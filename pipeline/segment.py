@@ -109,7 +109,7 @@ def label_tables(units: list[Unit]) -> None:
 
 def _cell_like(u: Unit) -> bool:
     return u.n_lines == 1 and len(u.text) <= 12 and not SENTENCE.search(u.text) and "attachment" not in u.props \
-        and ("furniture" not in u.props or NUM.match(u.text))
+        and ("furniture" not in u.props or NUM.match(u.text) is not None)
 
 
 def _flattened_table_at(units: list[Unit], i: int) -> bool:

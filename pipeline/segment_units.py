@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import regex
+from mypy_extensions import mypyc_attr
 
 from .model import Document
 from .normalise import squeeze
@@ -332,6 +333,7 @@ def _cue_features(props: set, may: frozenset, c, present: frozenset, flat: str, 
         props.add("lead")
 
 
+@mypyc_attr(native_class=False)  # (compiled: its cues are set by name, with setattr)
 class _FeatureCues:
     """The cues of unit_features by feature, and which of them each cue word can satisfy."""
 
@@ -360,9 +362,13 @@ class _FeatureCues:
                 self.by_word[w].add(name)
         # furniture: its patterns of unknown words on every short unit, the others by their words
         blind = self.furniture.blind
-        self.furniture_blind = blind[0].hit if len(blind) == 1 else lambda s: any(part.hit(s) for part in blind)
+        self.furniture_blind = blind[0].hit if len(blind) == 1 else functools.partial(_any_hit, blind)
         for w in self.furniture.by_word:
             self.by_word[w].add("furniture")
+
+
+def _any_hit(parts: list, s: str) -> bool:
+    return any(part.hit(s) for part in parts)
 
 
 @functools.lru_cache(maxsize=1)

@@ -5,7 +5,7 @@ vanished, by what each cell looks like (align); numbers, ranks and marks read fr
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import cn2an
@@ -110,7 +110,7 @@ def plain(key: str) -> bool:
     return not CUT_NUMBER.fullmatch(key) and not is_grade(key) and not only_marks(key)
 
 
-def align(cells: list[CellFields], roles: list[str | None], merge_unit: bool) -> dict[int, CellFields]:
+def align(cells: Sequence[CellFields], roles: list[str | None], merge_unit: bool) -> dict[int, CellFields]:
     """Map cells whose empty neighbours vanished onto columns, by what each cell looks like."""
     out: dict[int, CellFields] = {}
     i, n = 0, len(cells)

@@ -52,7 +52,7 @@ class Region:
     """A document's region: divisions from the widest printed down, e.g. 厦门市 > 翔安区."""
     chain: list[Place] = field(default_factory=list)
     province: Division | None = None
-    facts: _RegionFacts | None = field(default=None, init=False, repr=False, compare=False)  # (see _facts)
+    facts: _RegionFacts | None = field(default=None, repr=False, compare=False)  # (see _facts; compiled, init=False leaves it unset)
 
     def __bool__(self) -> bool:
         return bool(self.chain or self.province)
