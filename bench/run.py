@@ -10,6 +10,10 @@ throughput of `jieba.lcut` alone on the same text (the baseline) and of the
 configured segmenter alone, their ratios, peak RSS (whole process tree and
 largest process, sampled), and the share of time of each stage.  Each
 measurement runs in its own process; figures are printed, never asserted.
+
+When mypyc is importable (mypy, in the test extra) the 1- and N-job runs are of the
+compiled build (setup.py, `make compiled`: what batch users install), and the pure
+Python source is measured with 1 job too; each figure says which it is.
 """
 from __future__ import annotations
 
@@ -29,7 +33,6 @@ sys.path.insert(0, str(CODE))
 sys.path.insert(0, str(ROOT / "bench"))
 
 import corpus  # noqa: E402  (bench/corpus.py)
-
 
 # ------------------------------------------------------------------ children
 
@@ -84,13 +87,15 @@ def child_segment(args) -> dict:
 
 # ------------------------------------------------------------------ parent
 
-def measure(kind: str, inputs: Path, work: Path, jobs: int = 1, budget: float = 0) -> dict:
-    """Run one measurement in a child process, sampling the RSS of its process tree."""
+def measure(kind: str, inputs: Path, work: Path, jobs: int = 1, budget: float = 0, code: str = "code",
+            name: str = "") -> dict:
+    """Run one measurement in a child process (importing the snapshot work/`code`), sampling
+    the RSS of its process tree."""
     import psutil
-    out = work / f"out_{kind}_{jobs}"
+    out = work / f"out_{name or kind}_{jobs}"
     cmd = [sys.executable, __file__, "--child", kind, "--inputs", str(inputs), "--out", str(out),
            "--jobs", str(jobs), "--budget", str(budget)]
-    env = {**os.environ, "TONGBAO_BENCH_CODE": str(work / "code"), "PYTHONPATH": str(work / "code")}
+    env = {**os.environ, "TONGBAO_BENCH_CODE": str(work / code), "PYTHONPATH": str(work / code)}
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True, env=env)
     ps = psutil.Process(proc.pid)
     samples = []  # (seconds since start, tree RSS, largest process RSS, tree PSS)
@@ -125,6 +130,30 @@ def snapshot(work: Path) -> Path:
     for name in ("pipeline", "configs", "models"):
         if (ROOT / name).is_dir():
             shutil.copytree(ROOT / name, code / name, ignore=shutil.ignore_patterns("__pycache__"))
+    return code
+
+
+def compiled_snapshot(work: Path) -> Path | None:
+    """work/code built with mypyc into work/code_compiled (None: no mypyc here, or the build failed)."""
+    import shutil
+    try:
+        import mypyc  # noqa: F401
+    except ImportError:
+        print("mypyc not importable (pip install mypy): measuring the pure Python source only")
+        return None
+    code = work / "code_compiled"
+    if code.exists():
+        shutil.rmtree(code)
+    shutil.copytree(work / "code", code)
+    for name in ("setup.py", "pyproject.toml", "README.md"):
+        shutil.copy(ROOT / name, code / name)
+    started = time.perf_counter()
+    done = subprocess.run([sys.executable, "setup.py", "-q", "build_ext", "--inplace"], cwd=code,
+                          env={**os.environ, "TONGBAO_COMPILE": "1"}, capture_output=True, text=True)
+    if done.returncode:
+        print("the compiled build failed, measuring the pure Python source only:\n" + done.stderr[-2000:])
+        return None
+    print(f"compiled the snapshot with mypyc in {time.perf_counter() - started:.0f} s ({code})")
     return code
 
 
@@ -165,24 +194,31 @@ def mb(x: float) -> str:
     return f"{x / 1e6:.0f} MB"
 
 
-def report(runs: dict, total_bytes: int, jobs: int) -> None:
-    base = runs["jieba"]
+def report(runs: dict, total_bytes: int, jobs: int, build: str) -> None:
     rate = {k: total_bytes / 1e6 / r["seconds"] for k, r in runs.items()}
     cpu_rate = {k: total_bytes / 1e6 / r["cpu"] for k, r in runs.items()}
-    print(f"\n{'measurement':28s} {'MB/s':>7s} {'docs/s':>8s} {'seconds':>8s} {'CPU s':>7s} {'MB/CPU-s':>9s} "
+    print(f"\n{'measurement':34s} {'MB/s':>7s} {'docs/s':>8s} {'seconds':>8s} {'CPU s':>7s} {'MB/CPU-s':>9s} "
           f"{'peak RSS tree':>14s} {'largest proc':>13s}  vs jieba.lcut (wall, CPU)")
     labels = {"jieba": "jieba.lcut alone (baseline)", "segmenter": "tongbao segmenter alone",
-              "tongbao_1": "tongbao run, 1 job", f"tongbao_{jobs}": f"tongbao run, {jobs} jobs"}
+              "tongbao_1": f"tongbao, 1 job, {build}", f"tongbao_{jobs}": f"tongbao, {jobs} jobs, {build}",
+              "pure_1": "tongbao, 1 job, pure Python"}
     for key, label in labels.items():
         if key not in runs:
             continue
         r = runs[key]
-        print(f"{label:28s} {rate[key]:7.2f} {r['documents'] / r['seconds']:8.1f} {r['seconds']:8.1f} "
+        print(f"{label:34s} {rate[key]:7.2f} {r['documents'] / r['seconds']:8.1f} {r['seconds']:8.1f} "
               f"{r['cpu']:7.1f} {cpu_rate[key]:9.3f} "
               f"{mb(r['peak_tree']):>14s} {mb(r['peak_process']):>13s}  {rate[key] / rate['jieba']:6.2f}x "
               f"{cpu_rate[key] / cpu_rate['jieba']:6.2f}x")
-    print(f"\ntongbao 1 job / jieba.lcut:      {rate['tongbao_1'] / rate['jieba']:.2f}x wall, "
+    print(f"\ntongbao 1 job ({build}) / jieba.lcut:  {rate['tongbao_1'] / rate['jieba']:.2f}x wall, "
           f"{cpu_rate['tongbao_1'] / cpu_rate['jieba']:.2f}x per CPU second  (goal >= 2)")
+    if "pure_1" in runs:
+        print(f"tongbao 1 job (pure Python) / jieba.lcut:  {rate['pure_1'] / rate['jieba']:.2f}x wall, "
+              f"{cpu_rate['pure_1'] / cpu_rate['jieba']:.2f}x per CPU second; compiled / pure: "
+              f"{cpu_rate['tongbao_1'] / cpu_rate['pure_1']:.2f}x per CPU second")
+        same = Path(runs["tongbao_1"]["out"], "documents.jsonl").read_bytes() == \
+            Path(runs["pure_1"]["out"], "documents.jsonl").read_bytes()
+        print(f"output of the compiled and the pure Python build byte-identical: {same}")
     if f"tongbao_{jobs}" in runs:
         print(f"tongbao {jobs} jobs / 1 job:        {rate[f'tongbao_{jobs}'] / rate['tongbao_1']:.2f}x  "
               f"(goal >= 1.7 with 2 jobs)")
@@ -193,7 +229,7 @@ def report(runs: dict, total_bytes: int, jobs: int) -> None:
         same = Path(runs["tongbao_1"]["out"], "documents.jsonl").read_bytes() == \
             Path(runs[f"tongbao_{jobs}"]["out"], "documents.jsonl").read_bytes()
         print(f"output of 1 and {jobs} jobs byte-identical: {same}")
-    for key in (k for k in runs if k.startswith("tongbao")):
+    for key in (k for k in runs if k.startswith(("tongbao", "pure"))):
         r = runs[key]
         print(f"peak memory, {key}: largest process RSS {mb(r['peak_process'])}, whole tree RSS "
               f"{mb(r['peak_tree'])}, whole tree PSS {mb(r['peak_pss'])}  (goal: RSS < 400 MB)")
@@ -201,7 +237,7 @@ def report(runs: dict, total_bytes: int, jobs: int) -> None:
     print("RSS of 1 job at 25/50/75/100% of the run: " + " / ".join(mb(x) for x in q) + "  (flat once loaded = streaming)")
     t = runs["tongbao_1"]["timings"]
     wall = runs["tongbao_1"]["seconds"]
-    print(f"\nstage shares, 1 job ({wall:.1f} s wall):")
+    print(f"\nstage shares, 1 job, {build} ({wall:.1f} s wall):")
     for name, sec in sorted(t.items(), key=lambda kv: -kv[1]):
         print(f"  {name:14s} {sec:8.2f} s  {sec / wall:6.1%}")
     other = wall - sum(t.values())
@@ -225,6 +261,7 @@ def main() -> None:
     args = ap.parse_args()
     if args.child:
         import resource
+
         import pipeline
         assert Path(pipeline.__file__).resolve().is_relative_to(CODE.resolve()), pipeline.__file__
         result = child_tongbao(args) if args.child == "tongbao" else child_segment(args)
@@ -241,12 +278,14 @@ def main() -> None:
     print(f"corpus: {manifest['files']} files, {manifest['bytes'] / 1e6:.1f} MB, varied from "
           f"{manifest['sources']} documents ({time.perf_counter() - started:.1f} s) in {args.work / 'corpus'}")
     snapshot(args.work)
+    code = "code_compiled" if compiled_snapshot(args.work) else "code"
+    build = "compiled" if code == "code_compiled" else "pure Python"
     files, total = select(args.work / "corpus", args.measure_mb)
     inputs = args.work / "inputs.txt"
     inputs.write_text("".join(f + "\n" for f in files), encoding="utf-8")
     print(f"measuring on {len(files)} files, {total / 1e6:.1f} MB; {os.cpu_count()} cores; "
           f"load average before: {os.getloadavg()[0]:.1f}")
-    runs = {"tongbao_1": measure("tongbao", inputs, args.work, 1, args.budget)}
+    runs = {"tongbao_1": measure("tongbao", inputs, args.work, 1, args.budget, code=code)}
     taken = Path(runs["tongbao_1"]["out"], "taken.txt")
     if args.budget and taken.exists():  # the same files for every other measurement
         files = taken.read_text(encoding="utf-8").splitlines()
@@ -257,9 +296,12 @@ def main() -> None:
     print(f"  tongbao_1: {runs['tongbao_1']['seconds']:.1f} s", flush=True)
     for kind, j in [("jieba", 1), ("segmenter", 1)] + ([("tongbao", jobs)] if jobs > 1 else []):
         key = kind if kind != "tongbao" else f"tongbao_{j}"
-        runs[key] = measure(kind, inputs, args.work, j)
+        runs[key] = measure(kind, inputs, args.work, j, code=code)
         print(f"  {key}: {runs[key]['seconds']:.1f} s", flush=True)
-    report(runs, total, jobs)
+    if code != "code":  # the pure Python source, on the same files
+        runs["pure_1"] = measure("tongbao", inputs, args.work, 1, name="pure")
+        print(f"  pure_1: {runs['pure_1']['seconds']:.1f} s", flush=True)
+    report(runs, total, jobs, build)
     print(f"load average after: {os.getloadavg()[0]:.1f} (other work on the machine slows every figure)")
     if args.profile:
         profile(files)
