@@ -79,11 +79,12 @@ def fold_script(out: str) -> str:
     return out
 
 
-_TRAD_HINTS = set("們這個來說為與對會經將際華區縣鄉鎮機關員義與營國際發動條體傳點導產開辦進連環務單現應當實據達衛廳優獎懲")
+# one search in C (set.isdisjoint(text) made a str object of every character)
+_TRAD_HINTS = re.compile("[們這個來說為與對會經將際華區縣鄉鎮機關員義與營國際發動條體傳點導產開辦進連環務單現應當實據達衛廳優獎懲]")
 
 
 def has_traditional(text: str) -> bool:
-    return not _TRAD_HINTS.isdisjoint(text)
+    return _TRAD_HINTS.search(text) is not None
 
 
 @dataclass
@@ -101,7 +102,6 @@ class Compact:
 
 
 _SPACE_RUN = regex.compile(r"\s+")
-_SPACE_RUN_KEEP_NL = regex.compile(r"[^\S\n]+")
 _TEXT_RUN = regex.compile(r"\S+")
 _TEXT_RUN_KEEP_NL = regex.compile(r"[^\s]+|\n")
 
@@ -127,16 +127,28 @@ def squeezer(text: str) -> Callable[[str], str]:
 
 
 def compact(text: str, start: int = 0, end: int | None = None, keep_newlines: bool = False) -> Compact:
-    """Drop whitespace from text[start:end]; `text` is usually the folded view."""
+    """Drop whitespace from text[start:end] (line breaks kept with `keep_newlines`);
+    `text` is usually the folded view."""
     end = len(text) if end is None else end
     piece = text[start:end]
     if not _SPACE_RUN.search(piece):  # the common case: nothing to drop
         return Compact(piece, range(start, max(start, end)), end)
-    pieces: list[str] = []
     offs: list[int] = []
-    for m in (_TEXT_RUN_KEEP_NL if keep_newlines else _TEXT_RUN).finditer(text, start, end):
-        pieces.append(m.group())
-        offs.extend(range(m.start(), m.end()))
+    extend = offs.extend
+    if keep_newlines or _SEPARATORS.search(piece):  # str.split() would take them for space
+        pieces: list[str] = []
+        for m in (_TEXT_RUN_KEEP_NL if keep_newlines else _TEXT_RUN).finditer(text, start, end):
+            pieces.append(m.group())
+            extend(range(m.start(), m.end()))
+        return Compact("".join(pieces), offs, end)
+    # str.split()'s runs, each found again from where the last ended (whitespace between
+    # them): a third cheaper than match objects on a whole view
+    pos, find = 0, piece.find
+    pieces = piece.split()
+    for run in pieces:
+        i = find(run, pos)
+        pos = i + len(run)
+        extend(range(start + i, start + pos))
     return Compact("".join(pieces), offs, end)
 
 
@@ -167,7 +179,7 @@ _INNER_SPACE = regex.compile(r"(?<=[\p{Han}\p{P}\d])[ \t\u3000]+(?=[\p{Han}\p{P}
 _SPACE_NEXT_TO_HAN = regex.compile(r"(?<=[\p{Han}])[ \t\u3000]+|[ \t\u3000]+(?=[\p{Han}])")
 
 
-@dataclass
+@dataclass(slots=True)
 class Line:
     start: int
     end: int  # excludes the line break
@@ -176,7 +188,7 @@ class Line:
         return s[self.start:self.end]
 
 
-@dataclass
+@dataclass(slots=True)
 class Paragraph:
     start: int
     end: int
@@ -184,11 +196,12 @@ class Paragraph:
 
 
 def split_lines(raw: str) -> list[Line]:
-    lines, pos = [], 0
+    lines: list[Line] = []
+    append, pos = lines.append, 0
+    crlf = "\r" in raw
     for piece in raw.split("\n"):
         end = pos + len(piece)
-        stop = end - 1 if piece.endswith("\r") else end
-        lines.append(Line(pos, stop))
+        append(Line(pos, end - 1 if crlf and piece.endswith("\r") else end))
         pos = end + 1
     return lines
 
@@ -207,11 +220,14 @@ def is_wrapped(text: str, body: str, width: int) -> bool:
         return False  # a table row
     if not body or body[-1] in SENTENCE_END or body[-2:-1] in SENTENCE_END and body[-1] in "”’\"'":
         return False
-    if _ALIGNED.search(text.strip()) or _COMPLETE_LAST.fullmatch(body[-1]) and _COMPLETE_LINE.search(body):
+    # (_ALIGNED needs three spaces, which squeezing dropped)
+    if len(text) - len(body) >= 3 and _ALIGNED.search(text.strip()) \
+            or _COMPLETE_LAST.fullmatch(body[-1]) and _COMPLETE_LINE.search(body):
         return False
-    tokens = text.split()
-    if len(tokens) >= 3 and tokens[0].isdigit() and any(_NUMBER.match(t) for t in tokens[2:]):
-        return False  # a row of a space-separated table
+    if text.lstrip()[:1].isdigit():
+        tokens = text.split()
+        if len(tokens) >= 3 and tokens[0].isdigit() and any(_NUMBER.match(t) for t in tokens[2:]):
+            return False  # a row of a space-separated table
     if len(body) >= 40:
         return True
     if not max(12, int(width * 0.9)) <= len(body) <= width * 1.15 + 2:
@@ -234,21 +250,24 @@ _BLOCK_START = regex.compile(r"^\s*(-\s*\S{1,8}[:：]|\p{Extended_Pictographic}|
 
 def paragraphs(view: str, lines: list[Line]) -> list[Paragraph]:
     texts = [view[ln.start:ln.end] for ln in lines]
-    bodies = list(map(squeezer(view), texts))
+    filled = [i for i, t in enumerate(texts) if t and not t.isspace()]
+    squeeze_ = squeezer(view)
+    bodies = {i: squeeze_(texts[i]) for i in filled}
     # a tabbed table's rows say nothing of the wrap width
-    width = 10 ** 6 if "\t" in view else typical_width(bodies)
+    width = 10 ** 6 if "\t" in view else typical_width(list(bodies.values()))
     paras: list[Paragraph] = []
     current: Paragraph | None = None
     joining = False
-    filled = [i for i, t in enumerate(texts) if t.strip()]
-    following = {a: b for a, b in zip(filled, filled[1:])}
-    for i, ln in enumerate(lines):
-        if not texts[i].strip():
-            if current is not None and not joining:
-                paras.append(current)
-                current = None
-            continue
-        if joining and (_BLOCK_START.match(texts[i]) or _is_headline_before_lead(texts, following, i)):
+    following = dict(zip(filled, filled[1:]))
+    last = -2
+    for i in filled:
+        # blank lines end a paragraph unless it is joining a wrapped line
+        if i > last + 1 and current is not None and not joining:
+            paras.append(current)
+            current = None
+        last = i
+        ln, text = lines[i], texts[i]
+        if joining and (_BLOCK_START.match(text) or _is_headline_before_lead(texts, following, i)):
             joining = False
         if current is None:
             current = Paragraph(ln.start, ln.end, [ln])
@@ -258,7 +277,7 @@ def paragraphs(view: str, lines: list[Line]) -> list[Paragraph]:
         else:
             paras.append(current)
             current = Paragraph(ln.start, ln.end, [ln])
-        joining = is_wrapped(texts[i], bodies[i], width)
+        joining = is_wrapped(text, bodies[i], width)
     if current is not None:
         paras.append(current)
     return paras
