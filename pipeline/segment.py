@@ -36,23 +36,30 @@ NUMBERED_ITEM = regex.compile(r"^\**\d+[.、．]")
 def detect_genre(units: list[Unit]) -> str:
     """notice, newspaper, speech (a standalone speech: genre `other`) or other."""
     g = cues()["genre"]
-    notice, newspaper, speech_cue = g["notice"], g["newspaper"], g["speech"]
+    notice, speech_cue = g["notice"], g["speech"]
     top = units[:8]
     # (Cue.test first asks whether the unit holds a word the cue needs: cheap on every unit)
     notice_top = sum(notice.test(u.text[:100], u.words)
                      or "recipients" in u.props or "metadata" in u.props for u in top)
-    edges = units if len(units) <= 80 else units[:40] + units[-40:]
-    news = sum(1 for u in edges if newspaper.test(u.flat[:100], u.words) or "caption" in u.props or "lead" in u.props)
     speech = sum(speech_cue.test(u.text[:100], u.words) for u in units[:6])
-    if speech and notice_top <= 1 and news <= 1 and not any("doc_number" in u.props for u in top):
+    numbered = any("doc_number" in u.props for u in top)
+    if speech and notice_top <= 1 and not numbered and _news_cues(units) <= 1:
         return "speech"
-    if notice_top >= 2 or any("doc_number" in u.props or "metadata" in u.props for u in top):
+    if notice_top >= 2 or numbered or any("metadata" in u.props for u in top):
         return "notice"
-    if news >= 1:
+    if _news_cues(units) >= 1:
         return "newspaper"
-    if notice_top >= 1 or any("header" in u.props for u in units):
+    if notice_top >= 1 or any("header" in u.table_props for u in units):
         return "notice"  # a results table on its own is an official document too
     return "other"
+
+
+def _news_cues(units: list[Unit]) -> int:
+    """How many units at the head and the tail of a text read like a newspaper page's
+    (counted only when the genre is not told before: it reads most units' features)."""
+    newspaper = cues()["genre"]["newspaper"]
+    edges = units if len(units) <= 80 else units[:40] + units[-40:]
+    return sum(1 for u in edges if newspaper.test(u.flat[:100], u.words) or "caption" in u.props or "lead" in u.props)
 
 
 # ---------------------------------------------------------------- labelling
@@ -63,7 +70,7 @@ def label_tables(units: list[Unit]) -> None:
     headers = header_words()
     while i < n:
         u = units[i]
-        if "row" not in u.props or u.label:
+        if "row" not in u.table_props or u.label:
             if u.text in headers and _flattened_table_at(units, i):
                 j = i
                 while j < n and _cell_like(units[j]) and not units[j].label:
@@ -77,15 +84,15 @@ def label_tables(units: list[Unit]) -> None:
             continue
         # a single row-like line is a table only next to another row or under a header
         j = i
-        while j < n and ("row" in units[j].props) and not units[j].label:
+        while j < n and ("row" in units[j].table_props) and not units[j].label:
             j += 1
-        if j - i < 2 and "header" not in u.props and "rank_item" not in u.props:
+        if j - i < 2 and "header" not in u.table_props and "rank_item" not in u.table_props:
             i += 1
             continue
         first_header = None
         for k in range(i, j):
             units[k].label = "table"
-            if "header" in units[k].props and "header" not in units[k - 1].props:
+            if "header" in units[k].table_props and "header" not in units[k - 1].table_props:
                 if first_header is None or units[k].text != first_header:
                     units[k].new = True  # a new header row opens a new table
                 if first_header is None:
@@ -93,8 +100,8 @@ def label_tables(units: list[Unit]) -> None:
         units[i].new = True
         # a group label such as 农村组: heads the rows that follow it
         if i > 0 and not units[i - 1].label and (
-                ("rank_item" in u.props and cues()["table"]["rank_item"].search(units[i - 1].flat))
-                or ("header" in u.props and cues()["table"]["group_label"].search(units[i - 1].text))):
+                ("rank_item" in u.table_props and cues()["table"]["rank_item"].search(units[i - 1].flat))
+                or ("header" in u.table_props and cues()["table"]["group_label"].search(units[i - 1].text))):
             units[i - 1].label = "table"
             units[i].new = False
             i -= 1
@@ -186,11 +193,11 @@ def label_name_lists(units: list[Unit]) -> None:
     min_lines = cues()["name_list"]["min_lines"]
     i, n = 0, len(units)
     while i < n:
-        if "inline_list" in units[i].props and not units[i].label:
+        if not units[i].label and "inline_list" in units[i].props:
             units[i].label, units[i].new = "name_list", True
             i += 1
             continue
-        heading = "verdict_heading" in units[i].props and not units[i].label
+        heading = not units[i].label and "verdict_heading" in units[i].props
         j = i + 1 if heading else i
         k = j
         while k < n and not units[k].label and "org" in units[k].props and "title" not in units[k].props \
@@ -323,7 +330,7 @@ def mark_teasers(units: list[Unit]) -> None:
         if labels.test(u.text, u.words):
             active = True
         elif active and not u.label and len(u.text) <= 60 and u.n_lines == 1:
-            u.props = u.props | {"teaser"}
+            u.add_prop("teaser")
         elif active and u.label not in ("other",):
             active = False
 

@@ -3,7 +3,8 @@
 Units are the paragraphs of the normalised view, split further where a line carries
 two things.  A unit's features (the section cues its text matches, table rows and
 headers, names, OCR debris) are a pure function of its text, memoised: real texts
-repeat lines.
+repeat lines.  Its table features are made with the unit (the table pass reads them
+of every unit), the others on first read (the rows of a long table never need them).
 """
 from __future__ import annotations
 
@@ -32,8 +33,19 @@ class Unit:
     speaker: str | None = None
     heading: str | None = None
     article: int | None = None
-    props: frozenset = frozenset()  # shared by units of one text: replaced, never changed in place
+    table_props: frozenset = frozenset()  # row, header, rank_item: the table pass reads them of every unit
     words: frozenset = frozenset()  # the cue words its text holds (all_cue_words)
+    _props: frozenset | None = None  # every feature, made on first read: most table rows never need it
+
+    @property
+    def props(self) -> frozenset:
+        """The unit's features (shared by units of one text: replaced, never changed in place)."""
+        if self._props is None:
+            self._props = self.table_props | cue_features(self.flat, self.text, self.first_line, self.words)
+        return self._props
+
+    def add_prop(self, name: str) -> None:
+        self._props = self.props | {name}
 
 
 def make_units(doc: Document) -> list[Unit]:
@@ -81,8 +93,8 @@ def make_units(doc: Document) -> list[Unit]:
 def _line_unit(view: str, a: int, b: int) -> Unit:
     """_unit(raw, view, a, b) for a unit that is a whole line: its first line is its text."""
     seg = view[a:b].rstrip()
-    flat, text, n_lines, props, words = read_unit(seg, seg)
-    return Unit(a, a + len(seg), flat, text, seg, n_lines, None, False, None, None, None, props, words)
+    flat, text, n_lines, table_props, words = read_unit(seg, seg)
+    return Unit(a, a + len(seg), flat, text, seg, n_lines, None, False, None, None, None, table_props, words)
 
 
 @functools.lru_cache(maxsize=1)
@@ -121,17 +133,21 @@ def _unit(raw: str, view: str, a: int, b: int) -> Unit:
     line_start = raw.rfind("\n", 0, a) + 1
     # the first line with its indentation, or the unit's own part of a line it shares
     first = view[line_start:line_end] if not view[line_start:a].strip() else view[a:line_end]
-    flat, text, n_lines, props, words = read_unit(seg, first)
-    return Unit(a, b, flat, text, first, n_lines, props=props, words=words)
+    flat, text, n_lines, table_props, words = read_unit(seg, first)
+    return Unit(a, b, flat, text, first, n_lines, table_props=table_props, words=words)
 
 
 @functools.lru_cache(maxsize=16384)
 def read_unit(seg: str, first_line: str) -> tuple[str, str, int, frozenset, frozenset]:
-    """A unit's flat text, text, number of lines, cue features and cue words: a pure
+    """A unit's flat text, text, number of lines, table features and cue words: a pure
     function of its text, and real texts repeat lines (names, furniture)."""
     flat, text = _fold(seg)
     n_lines = seg.count("\n") + 1
-    return (flat, text, n_lines) + unit_features(flat, text, first_line, n_lines)
+    present = cue_words_in(text)  # `flat` and its slices hold no word that `text` lacks
+    props: set[str] = set()
+    sentence = SENTENCE.search(text) is not None
+    table_features(props, flat, text, first_line, n_lines, present, sentence, "rank_item" in _cues_for(present))
+    return flat, text, n_lines, frozenset(props), present
 
 
 def _fold(seg: str) -> tuple[str, str]:
@@ -259,13 +275,13 @@ def _at_least(n: int, items: list, pred) -> bool:
     return False
 
 
-def unit_features(flat: str, text: str, first_line: str, n_lines: int) -> tuple[frozenset, frozenset]:
-    """Cue features of one unit, and the cue words its text holds.  Most cues
-    describe short lines (titles, captions, furniture), and the others are anchored
-    at the start of a line: long paragraphs are only searched at their head.
+@functools.lru_cache(maxsize=16384)
+def cue_features(flat: str, text: str, first_line: str, present: frozenset) -> frozenset:
+    """The features of a unit but its table features; `present`: the cue words its text
+    holds.  Most cues describe short lines (titles, captions, furniture), and the others
+    are anchored at the start of a line: long paragraphs are only searched at their head.
     Only the cues that the unit's words can satisfy are tried (`may`)."""
     c = _feature_cues()
-    present = cue_words_in(text)  # `flat` and its slices hold no word that `text` lacks
     may = _cues_for(present)
     props: set[str] = set()
     size = len(text)
@@ -284,8 +300,7 @@ def unit_features(flat: str, text: str, first_line: str, n_lines: int) -> tuple[
             props.add("org")
     if size <= 30 and not sentence and props.isdisjoint(_NOT_DEBRIS) and _is_debris(flat, text):
         props.add("debris")
-    table_features(props, flat, text, first_line, n_lines, present, sentence, "rank_item" in may)
-    return frozenset(props), present
+    return frozenset(props)
 
 
 _NOT_DEBRIS = frozenset({"metadata", "colophon", "date"})
@@ -332,7 +347,7 @@ def _cue_features(props: set, may: frozenset, c, present: frozenset, flat: str, 
 
 
 class _FeatureCues:
-    """The cues of unit_features by feature, and which of them each cue word can satisfy."""
+    """The cues of cue_features by feature, and which of them each cue word can satisfy."""
 
     def __init__(self):
         c = cues()
@@ -371,7 +386,7 @@ def _feature_cues() -> _FeatureCues:
 
 @functools.lru_cache(maxsize=4096)
 def _cues_for(present: frozenset) -> frozenset:
-    """The names of the cues of unit_features that a unit holding the words `present` may match."""
+    """The names of the cues of read_unit and cue_features that a unit holding the words `present` may match."""
     c = _feature_cues()
     return c.always.union(*(c.by_word.get(w, ()) for w in present))
 
