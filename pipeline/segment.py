@@ -14,7 +14,9 @@ from __future__ import annotations
 import bisect
 import collections
 import functools
+import operator
 
+import ahocorasick
 import regex
 
 from . import config
@@ -158,11 +160,14 @@ def _label_titles(units: list[Unit], i: int) -> None:
         k -= 1
 
 
+_SIGNING = frozenset({"date", "colophon", "right_aligned"})
+
+
 def label_signature(units: list[Unit]) -> None:
     for i, u in enumerate(units):
         if u.label:
             continue
-        if "date" in u.props or "colophon" in u.props or "right_aligned" in u.props:
+        if not u.props.isdisjoint(_SIGNING):
             u.label = "signature"
             k = i - 1
             while k >= 0 and not units[k].label and "name" in units[k].props and k >= i - 3 \
@@ -217,16 +222,17 @@ def label_furniture(units: list[Unit], doc: Document) -> None:
     for u in units:
         if u.label:
             continue
-        if "furniture" in u.props or "debris" in u.props:
+        props = u.props
+        if "furniture" in props or "debris" in props:
             u.label = "other"
             u.new = True
-            if "debris" in u.props:
+            if "debris" in props:
                 doc.flag("ocr_noise", f"OCR debris: {u.flat[:30]}", u.start, u.end)
-        elif "masthead" in u.props:
+        elif "masthead" in props:
             u.label = "masthead"
-        elif "caption" in u.props:
+        elif "caption" in props:
             u.label, u.new = "caption", True
-        elif "byline" in u.props:
+        elif "byline" in props:
             u.label, u.new = "byline", True
 
 
@@ -406,6 +412,26 @@ def topic_terms() -> tuple[dict, float, float]:
     return t["terms"], float(t["threshold"]), float(t["min_total"])
 
 
+def topic_score(text: str) -> float:
+    """sum(w * text.count(t)) over the topic terms, counted in one pass of an automaton:
+    a term that cannot overlap itself occurs as often among its matches as str.count says."""
+    terms, _, _ = topic_terms()
+    automaton, overlapping = _topic_automaton()
+    found = collections.Counter(map(operator.itemgetter(1), automaton.iter(text)))
+    return sum(w * (text.count(t) if t in overlapping else found[t]) for t, w in terms.items())
+
+
+@functools.lru_cache(maxsize=1)
+def _topic_automaton() -> tuple[ahocorasick.Automaton, frozenset[str]]:
+    """An automaton of the topic terms, and the terms that can overlap themselves (ABA)."""
+    terms, _, _ = topic_terms()
+    automaton = ahocorasick.Automaton()
+    for t in terms:
+        automaton.add_word(t, t)
+    automaton.make_automaton()
+    return automaton, frozenset(t for t in terms if any(t[:k] == t[-k:] for k in range(1, len(t))))
+
+
 def assign_relatedness(units: list[Unit]) -> None:
     terms, threshold, min_total = topic_terms()
     texts = collections.defaultdict(str)
@@ -414,7 +440,7 @@ def assign_relatedness(units: list[Unit]) -> None:
             texts[u.article] += u.text
     related = {}
     for art, text in texts.items():
-        score = sum(w * text.count(t) for t, w in terms.items())
+        score = topic_score(text)
         related[art] = score >= min_total or (text and score * 100 / len(text) >= threshold)
     # a headline printed with no body before the next headline reads with the article after it
     bodies = collections.Counter(u.article for u in units if u.label == "news" and u.heading and u.flat != u.heading)

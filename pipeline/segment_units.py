@@ -17,7 +17,7 @@ import regex
 
 from .model import Document
 from .normalise import squeeze
-from .section_cues import cue_words_in, cues, org_ending, org_endings
+from .section_cues import Cue, cue_words_in, cues, org_ending, org_endings
 
 
 @dataclass(eq=False, slots=True)  # units are told apart by identity
@@ -144,10 +144,8 @@ def read_unit(seg: str, first_line: str) -> tuple[str, str, int, frozenset, froz
     flat, text = _fold(seg)
     n_lines = seg.count("\n") + 1
     present = cue_words_in(text)  # `flat` and its slices hold no word that `text` lacks
-    props: set[str] = set()
     sentence = SENTENCE.search(text) is not None
-    table_features(props, flat, text, first_line, n_lines, present, sentence, "rank_item" in _cues_for(present))
-    return flat, text, n_lines, frozenset(props), present
+    return flat, text, n_lines, table_features(flat, text, first_line, n_lines, present, sentence), present
 
 
 def _fold(seg: str) -> tuple[str, str]:
@@ -222,28 +220,39 @@ def is_header_row(cells: list[str]) -> bool:
     return hits >= max(2, (len(filled) * 3 + 4) // 5)
 
 
-def table_features(props: set, flat: str, text: str, line: str, n_lines: int, present: frozenset,
-                   sentence: bool, may_rank: bool = True) -> None:
-    """Adds the table cues of a unit to `props`; `line` is its first line, `sentence`
-    whether its text holds a sentence end, `may_rank` whether it holds the words of rank_item."""
-    if n_lines == 1:
-        if "\t" in line and not line.isspace():  # a tab and a filled cell
-            props.add("row")
-        elif "|" in line and (line.rstrip().endswith("|") or line.count("|") >= 2):
-            props.add("row")
-        elif "  " in line and _ALIGNED.search(line.strip()) and len(text) <= 60 and not sentence:
-            props.add("row")
-        elif not sentence:
-            cells = line.split()
-            # three cells or more, the first numeric or two others
-            if len(cells) >= 3 and (is_num(cells[0]) or _at_least(2, cells, is_num)):
-                props.add("row")
-    if may_rank and cues()["table"]["rank_item"].test(flat, present):
-        props.add("row")
-        props.add("rank_item")
-    if "row" in props or n_lines == 1:
-        if _may_be_header(line) and is_header_row(cells_of(line)):
-            props.update({"row", "header"})
+def table_features(flat: str, text: str, line: str, n_lines: int, present: frozenset, sentence: bool) -> frozenset:
+    """The table cues of a unit (row, rank_item, header); `line` is its first line, `present`
+    the cue words its text holds, `sentence` whether its text holds a sentence end."""
+    row = n_lines == 1 and _row_like(line, text, sentence)
+    rank = _rank_item().test(flat, present)
+    header = (row or rank or n_lines == 1) and _may_be_header(line) and is_header_row(cells_of(line))
+    return _TABLE_PROPS[row or rank or header, rank, header]
+
+
+# the few sets of table features, shared by every unit
+_TABLE_PROPS = {(row, rank, header): frozenset(name for name, on in (("row", row), ("rank_item", rank),
+                                                                    ("header", header)) if on)
+                for row in (False, True) for rank in (False, True) for header in (False, True)}
+
+
+def _row_like(line: str, text: str, sentence: bool) -> bool:
+    """Whether a unit of one line is laid out as a table row: tabs, pipes, aligned columns."""
+    if "\t" in line:
+        return not line.isspace()  # a tab and a filled cell
+    if "|" in line and (line.rstrip().endswith("|") or line.count("|") >= 2):
+        return True
+    if sentence:
+        return False
+    if "  " in line and _ALIGNED.search(line.strip()) and len(text) <= 60:
+        return True
+    cells = line.split()
+    # three cells or more, the first numeric or two others
+    return len(cells) >= 3 and (is_num(cells[0]) or _at_least(2, cells, is_num))
+
+
+@functools.lru_cache(maxsize=1)
+def _rank_item() -> Cue:
+    return cues()["table"]["rank_item"]
 
 
 def _may_be_header(line: str) -> bool:
