@@ -11,7 +11,6 @@ The units and their features are made in segment_units, the cues read in section
 """
 from __future__ import annotations
 
-import bisect
 import collections
 import functools
 import operator
@@ -22,6 +21,7 @@ import regex
 from . import config
 from .model import Document, Section
 from .normalise import clean, clean_cached
+from .persons import _lines_holding as units_holding
 from .registry import register
 from .section_cues import cues, header_words, org_ending
 from .segment_units import NUM, ORG_LIKE, SENTENCE, Unit, make_units
@@ -470,9 +470,10 @@ def flag_noise(units: list[Unit], doc: Document) -> None:
     spam = cues()["noise"]["spam"]
     view = doc.work["view"]
     spans = spam.word_spans(view)
-    starts = [a for a, _ in spans] if spans is not None else None
-    for u in units:
-        if starts is None or starts and _holds_span(spans, starts, u.start, u.end):
+    # the units holding a word of the spam patterns (units are disjoint and in order, as lines are)
+    spammed = None if spans is None else units_holding(spans, units)
+    for i, u in enumerate(units):
+        if spammed is None or i in spammed:
             for m in spam.finditer(view, u.start, u.end):
                 doc.flag("ocr_noise", f"spam spliced into the text: {m.group()}", m.start(), m.end())
         if u.label == "table" and u.n_lines == 1 and u.text and not _has_word_char(u.text) \
@@ -486,16 +487,6 @@ def _has_word_char(s: str) -> bool:
     ch = s[:1]
     return ch.isdecimal() or ch.isascii() and ch.isalnum() or "\u4e00" <= ch <= "\u9fa5" \
         or WORDISH.search(s) is not None
-
-
-def _holds_span(spans: list[tuple[int, int]], starts: list[int], start: int, end: int) -> bool:
-    """Whether one of the sorted spans lies inside start..end."""
-    i = bisect.bisect_left(starts, start)
-    while i < len(spans) and spans[i][0] < end:
-        if spans[i][1] <= end:
-            return True
-        i += 1
-    return False
 
 
 # ---------------------------------------------------------------- sections
