@@ -11,15 +11,17 @@ The units and their features are made in segment_units, the cues read in section
 """
 from __future__ import annotations
 
-import bisect
 import collections
 import functools
+import operator
 
+import ahocorasick
 import regex
 
 from . import config
 from .model import Document, Section
 from .normalise import clean, clean_cached
+from .persons import _lines_holding as units_holding
 from .registry import register
 from .section_cues import cues, header_words, org_ending
 from .segment_units import NUM, ORG_LIKE, SENTENCE, Unit, make_units
@@ -36,23 +38,30 @@ NUMBERED_ITEM = regex.compile(r"^\**\d+[.、．]")
 def detect_genre(units: list[Unit]) -> str:
     """notice, newspaper, speech (a standalone speech: genre `other`) or other."""
     g = cues()["genre"]
-    notice, newspaper, speech_cue = g["notice"], g["newspaper"], g["speech"]
+    notice, speech_cue = g["notice"], g["speech"]
     top = units[:8]
     # (Cue.test first asks whether the unit holds a word the cue needs: cheap on every unit)
     notice_top = sum(notice.test(u.text[:100], u.words)
                      or "recipients" in u.props or "metadata" in u.props for u in top)
-    edges = units if len(units) <= 80 else units[:40] + units[-40:]
-    news = sum(1 for u in edges if newspaper.test(u.flat[:100], u.words) or "caption" in u.props or "lead" in u.props)
     speech = sum(speech_cue.test(u.text[:100], u.words) for u in units[:6])
-    if speech and notice_top <= 1 and news <= 1 and not any("doc_number" in u.props for u in top):
+    numbered = any("doc_number" in u.props for u in top)
+    if speech and notice_top <= 1 and not numbered and _news_cues(units) <= 1:
         return "speech"
-    if notice_top >= 2 or any("doc_number" in u.props or "metadata" in u.props for u in top):
+    if notice_top >= 2 or numbered or any("metadata" in u.props for u in top):
         return "notice"
-    if news >= 1:
+    if _news_cues(units) >= 1:
         return "newspaper"
-    if notice_top >= 1 or any("header" in u.props for u in units):
+    if notice_top >= 1 or any("header" in u.table_props for u in units):
         return "notice"  # a results table on its own is an official document too
     return "other"
+
+
+def _news_cues(units: list[Unit]) -> int:
+    """How many units at the head and the tail of a text read like a newspaper page's
+    (counted only when the genre is not told before: it reads most units' features)."""
+    newspaper = cues()["genre"]["newspaper"]
+    edges = units if len(units) <= 80 else units[:40] + units[-40:]
+    return sum(1 for u in edges if newspaper.test(u.flat[:100], u.words) or "caption" in u.props or "lead" in u.props)
 
 
 # ---------------------------------------------------------------- labelling
@@ -63,7 +72,7 @@ def label_tables(units: list[Unit]) -> None:
     headers = header_words()
     while i < n:
         u = units[i]
-        if "row" not in u.props or u.label:
+        if "row" not in u.table_props or u.label:
             if u.text in headers and _flattened_table_at(units, i):
                 j = i
                 while j < n and _cell_like(units[j]) and not units[j].label:
@@ -77,15 +86,15 @@ def label_tables(units: list[Unit]) -> None:
             continue
         # a single row-like line is a table only next to another row or under a header
         j = i
-        while j < n and ("row" in units[j].props) and not units[j].label:
+        while j < n and ("row" in units[j].table_props) and not units[j].label:
             j += 1
-        if j - i < 2 and "header" not in u.props and "rank_item" not in u.props:
+        if j - i < 2 and "header" not in u.table_props and "rank_item" not in u.table_props:
             i += 1
             continue
         first_header = None
         for k in range(i, j):
             units[k].label = "table"
-            if "header" in units[k].props and "header" not in units[k - 1].props:
+            if "header" in units[k].table_props and "header" not in units[k - 1].table_props:
                 if first_header is None or units[k].text != first_header:
                     units[k].new = True  # a new header row opens a new table
                 if first_header is None:
@@ -93,8 +102,8 @@ def label_tables(units: list[Unit]) -> None:
         units[i].new = True
         # a group label such as 农村组: heads the rows that follow it
         if i > 0 and not units[i - 1].label and (
-                ("rank_item" in u.props and cues()["table"]["rank_item"].search(units[i - 1].flat))
-                or ("header" in u.props and cues()["table"]["group_label"].search(units[i - 1].text))):
+                ("rank_item" in u.table_props and cues()["table"]["rank_item"].search(units[i - 1].flat))
+                or ("header" in u.table_props and cues()["table"]["group_label"].search(units[i - 1].text))):
             units[i - 1].label = "table"
             units[i].new = False
             i -= 1
@@ -151,11 +160,14 @@ def _label_titles(units: list[Unit], i: int) -> None:
         k -= 1
 
 
+_SIGNING = frozenset({"date", "colophon", "right_aligned"})
+
+
 def label_signature(units: list[Unit]) -> None:
     for i, u in enumerate(units):
         if u.label:
             continue
-        if "date" in u.props or "colophon" in u.props or "right_aligned" in u.props:
+        if not u.props.isdisjoint(_SIGNING):
             u.label = "signature"
             k = i - 1
             while k >= 0 and not units[k].label and "name" in units[k].props and k >= i - 3 \
@@ -186,11 +198,11 @@ def label_name_lists(units: list[Unit]) -> None:
     min_lines = cues()["name_list"]["min_lines"]
     i, n = 0, len(units)
     while i < n:
-        if "inline_list" in units[i].props and not units[i].label:
+        if not units[i].label and "inline_list" in units[i].props:
             units[i].label, units[i].new = "name_list", True
             i += 1
             continue
-        heading = "verdict_heading" in units[i].props and not units[i].label
+        heading = not units[i].label and "verdict_heading" in units[i].props
         j = i + 1 if heading else i
         k = j
         while k < n and not units[k].label and "org" in units[k].props and "title" not in units[k].props \
@@ -210,16 +222,17 @@ def label_furniture(units: list[Unit], doc: Document) -> None:
     for u in units:
         if u.label:
             continue
-        if "furniture" in u.props or "debris" in u.props:
+        props = u.props
+        if "furniture" in props or "debris" in props:
             u.label = "other"
             u.new = True
-            if "debris" in u.props:
+            if "debris" in props:
                 doc.flag("ocr_noise", f"OCR debris: {u.flat[:30]}", u.start, u.end)
-        elif "masthead" in u.props:
+        elif "masthead" in props:
             u.label = "masthead"
-        elif "caption" in u.props:
+        elif "caption" in props:
             u.label, u.new = "caption", True
-        elif "byline" in u.props:
+        elif "byline" in props:
             u.label, u.new = "byline", True
 
 
@@ -323,7 +336,7 @@ def mark_teasers(units: list[Unit]) -> None:
         if labels.test(u.text, u.words):
             active = True
         elif active and not u.label and len(u.text) <= 60 and u.n_lines == 1:
-            u.props = u.props | {"teaser"}
+            u.add_prop("teaser")
         elif active and u.label not in ("other",):
             active = False
 
@@ -399,6 +412,26 @@ def topic_terms() -> tuple[dict, float, float]:
     return t["terms"], float(t["threshold"]), float(t["min_total"])
 
 
+def topic_score(text: str) -> float:
+    """sum(w * text.count(t)) over the topic terms, counted in one pass of an automaton:
+    a term that cannot overlap itself occurs as often among its matches as str.count says."""
+    terms, _, _ = topic_terms()
+    automaton, overlapping = _topic_automaton()
+    found = collections.Counter(map(operator.itemgetter(1), automaton.iter(text)))
+    return sum(w * (text.count(t) if t in overlapping else found[t]) for t, w in terms.items())
+
+
+@functools.lru_cache(maxsize=1)
+def _topic_automaton() -> tuple[ahocorasick.Automaton, frozenset[str]]:
+    """An automaton of the topic terms, and the terms that can overlap themselves (ABA)."""
+    terms, _, _ = topic_terms()
+    automaton = ahocorasick.Automaton()
+    for t in terms:
+        automaton.add_word(t, t)
+    automaton.make_automaton()
+    return automaton, frozenset(t for t in terms if any(t[:k] == t[-k:] for k in range(1, len(t))))
+
+
 def assign_relatedness(units: list[Unit]) -> None:
     terms, threshold, min_total = topic_terms()
     texts: dict[int | None, str] = collections.defaultdict(str)
@@ -407,7 +440,7 @@ def assign_relatedness(units: list[Unit]) -> None:
             texts[u.article] += u.text
     related = {}
     for art, text in texts.items():
-        score = sum(w * text.count(t) for t, w in terms.items())
+        score = topic_score(text)
         related[art] = score >= min_total or (text and score * 100 / len(text) >= threshold)
     # a headline printed with no body before the next headline reads with the article after it
     bodies = collections.Counter(u.article for u in units if u.label == "news" and u.heading and u.flat != u.heading)
@@ -437,9 +470,10 @@ def flag_noise(units: list[Unit], doc: Document) -> None:
     spam = cues()["noise"]["spam"]
     view = doc.work["view"]
     spans = spam.word_spans(view)
-    starts = [a for a, _ in spans] if spans is not None else None
-    for u in units:
-        if starts is None or starts and _holds_span(spans, starts, u.start, u.end):
+    # the units holding a word of the spam patterns (units are disjoint and in order, as lines are)
+    spammed = None if spans is None else units_holding(spans, units)
+    for i, u in enumerate(units):
+        if spammed is None or i in spammed:
             for m in spam.finditer(view, u.start, u.end):
                 doc.flag("ocr_noise", f"spam spliced into the text: {m.group()}", m.start(), m.end())
         if u.label == "table" and u.n_lines == 1 and u.text and not _has_word_char(u.text) \
@@ -453,16 +487,6 @@ def _has_word_char(s: str) -> bool:
     ch = s[:1]
     return ch.isdecimal() or ch.isascii() and ch.isalnum() or "\u4e00" <= ch <= "\u9fa5" \
         or WORDISH.search(s) is not None
-
-
-def _holds_span(spans: list[tuple[int, int]], starts: list[int], start: int, end: int) -> bool:
-    """Whether one of the sorted spans lies inside start..end."""
-    i = bisect.bisect_left(starts, start)
-    while i < len(spans) and spans[i][0] < end:
-        if spans[i][1] <= end:
-            return True
-        i += 1
-    return False
 
 
 # ---------------------------------------------------------------- sections

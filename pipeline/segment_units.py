@@ -3,7 +3,8 @@
 Units are the paragraphs of the normalised view, split further where a line carries
 two things.  A unit's features (the section cues its text matches, table rows and
 headers, names, OCR debris) are a pure function of its text, memoised: real texts
-repeat lines.
+repeat lines.  Its table features are made with the unit (the table pass reads them
+of every unit), the others on first read (the rows of a long table never need them).
 """
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from mypy_extensions import mypyc_attr
 
 from .model import Document
 from .normalise import squeeze
-from .section_cues import cue_words_in, cues, org_ending, org_endings
+from .section_cues import Cue, cue_words_in, cues, org_ending, org_endings
 
 
 @dataclass(eq=False, slots=True)  # units are told apart by identity
@@ -34,8 +35,19 @@ class Unit:
     speaker: str | None = None
     heading: str | None = None
     article: int | None = None
-    props: frozenset = frozenset()  # shared by units of one text: replaced, never changed in place
+    table_props: frozenset = frozenset()  # row, header, rank_item: the table pass reads them of every unit
     words: frozenset = frozenset()  # the cue words its text holds (all_cue_words)
+    _props: frozenset | None = None  # every feature, made on first read: most table rows never need it
+
+    @property
+    def props(self) -> frozenset:
+        """The unit's features (shared by units of one text: replaced, never changed in place)."""
+        if self._props is None:
+            self._props = self.table_props | cue_features(self.flat, self.text, self.first_line, self.words)
+        return self._props
+
+    def add_prop(self, name: str) -> None:
+        self._props = self.props | {name}
 
 
 def make_units(doc: Document) -> list[Unit]:
@@ -83,8 +95,8 @@ def make_units(doc: Document) -> list[Unit]:
 def _line_unit(view: str, a: int, b: int) -> Unit:
     """_unit(raw, view, a, b) for a unit that is a whole line: its first line is its text."""
     seg = view[a:b].rstrip()
-    flat, text, n_lines, props, words = read_unit(seg, seg)
-    return Unit(a, a + len(seg), flat, text, seg, n_lines, None, False, None, None, None, props, words)
+    flat, text, n_lines, table_props, words = read_unit(seg, seg)
+    return Unit(a, a + len(seg), flat, text, seg, n_lines, None, False, None, None, None, table_props, words)
 
 
 @functools.lru_cache(maxsize=1)
@@ -123,17 +135,19 @@ def _unit(raw: str, view: str, a: int, b: int) -> Unit:
     line_start = raw.rfind("\n", 0, a) + 1
     # the first line with its indentation, or the unit's own part of a line it shares
     first = view[line_start:line_end] if not view[line_start:a].strip() else view[a:line_end]
-    flat, text, n_lines, props, words = read_unit(seg, first)
-    return Unit(a, b, flat, text, first, n_lines, props=props, words=words)
+    flat, text, n_lines, table_props, words = read_unit(seg, first)
+    return Unit(a, b, flat, text, first, n_lines, table_props=table_props, words=words)
 
 
 @functools.lru_cache(maxsize=16384)
 def read_unit(seg: str, first_line: str) -> tuple[str, str, int, frozenset, frozenset]:
-    """A unit's flat text, text, number of lines, cue features and cue words: a pure
+    """A unit's flat text, text, number of lines, table features and cue words: a pure
     function of its text, and real texts repeat lines (names, furniture)."""
     flat, text = _fold(seg)
     n_lines = seg.count("\n") + 1
-    return (flat, text, n_lines) + unit_features(flat, text, first_line, n_lines)
+    present = cue_words_in(text)  # `flat` and its slices hold no word that `text` lacks
+    sentence = SENTENCE.search(text) is not None
+    return flat, text, n_lines, table_features(flat, text, first_line, n_lines, present, sentence), present
 
 
 def _fold(seg: str) -> tuple[str, str]:
@@ -208,28 +222,39 @@ def is_header_row(cells: list[str]) -> bool:
     return hits >= max(2, (len(filled) * 3 + 4) // 5)
 
 
-def table_features(props: set, flat: str, text: str, line: str, n_lines: int, present: frozenset,
-                   sentence: bool, may_rank: bool = True) -> None:
-    """Adds the table cues of a unit to `props`; `line` is its first line, `sentence`
-    whether its text holds a sentence end, `may_rank` whether it holds the words of rank_item."""
-    if n_lines == 1:
-        if "\t" in line and not line.isspace():  # a tab and a filled cell
-            props.add("row")
-        elif "|" in line and (line.rstrip().endswith("|") or line.count("|") >= 2):
-            props.add("row")
-        elif "  " in line and _ALIGNED.search(line.strip()) and len(text) <= 60 and not sentence:
-            props.add("row")
-        elif not sentence:
-            cells = line.split()
-            # three cells or more, the first numeric or two others
-            if len(cells) >= 3 and (is_num(cells[0]) or _at_least(2, cells, is_num)):
-                props.add("row")
-    if may_rank and cues()["table"]["rank_item"].test(flat, present):
-        props.add("row")
-        props.add("rank_item")
-    if "row" in props or n_lines == 1:
-        if _may_be_header(line) and is_header_row(cells_of(line)):
-            props.update({"row", "header"})
+def table_features(flat: str, text: str, line: str, n_lines: int, present: frozenset, sentence: bool) -> frozenset:
+    """The table cues of a unit (row, rank_item, header); `line` is its first line, `present`
+    the cue words its text holds, `sentence` whether its text holds a sentence end."""
+    row = n_lines == 1 and _row_like(line, text, sentence)
+    rank = _rank_item().test(flat, present)
+    header = (row or rank or n_lines == 1) and _may_be_header(line) and is_header_row(cells_of(line))
+    return _TABLE_PROPS[row or rank or header, rank, header]
+
+
+# the few sets of table features, shared by every unit
+_TABLE_PROPS = {(row, rank, header): frozenset(name for name, on in (("row", row), ("rank_item", rank),
+                                                                    ("header", header)) if on)
+                for row in (False, True) for rank in (False, True) for header in (False, True)}
+
+
+def _row_like(line: str, text: str, sentence: bool) -> bool:
+    """Whether a unit of one line is laid out as a table row: tabs, pipes, aligned columns."""
+    if "\t" in line:
+        return not line.isspace()  # a tab and a filled cell
+    if "|" in line and (line.rstrip().endswith("|") or line.count("|") >= 2):
+        return True
+    if sentence:
+        return False
+    if "  " in line and _ALIGNED.search(line.strip()) and len(text) <= 60:
+        return True
+    cells = line.split()
+    # three cells or more, the first numeric or two others
+    return len(cells) >= 3 and (is_num(cells[0]) or _at_least(2, cells, is_num))
+
+
+@functools.lru_cache(maxsize=1)
+def _rank_item() -> Cue:
+    return cues()["table"]["rank_item"]
 
 
 def _may_be_header(line: str) -> bool:
@@ -261,13 +286,13 @@ def _at_least(n: int, items: list, pred) -> bool:
     return False
 
 
-def unit_features(flat: str, text: str, first_line: str, n_lines: int) -> tuple[frozenset, frozenset]:
-    """Cue features of one unit, and the cue words its text holds.  Most cues
-    describe short lines (titles, captions, furniture), and the others are anchored
-    at the start of a line: long paragraphs are only searched at their head.
+@functools.lru_cache(maxsize=16384)
+def cue_features(flat: str, text: str, first_line: str, present: frozenset) -> frozenset:
+    """The features of a unit but its table features; `present`: the cue words its text
+    holds.  Most cues describe short lines (titles, captions, furniture), and the others
+    are anchored at the start of a line: long paragraphs are only searched at their head.
     Only the cues that the unit's words can satisfy are tried (`may`)."""
     c = _feature_cues()
-    present = cue_words_in(text)  # `flat` and its slices hold no word that `text` lacks
     may = _cues_for(present)
     props: set[str] = set()
     size = len(text)
@@ -286,8 +311,7 @@ def unit_features(flat: str, text: str, first_line: str, n_lines: int) -> tuple[
             props.add("org")
     if size <= 30 and not sentence and props.isdisjoint(_NOT_DEBRIS) and _is_debris(flat, text):
         props.add("debris")
-    table_features(props, flat, text, first_line, n_lines, present, sentence, "rank_item" in may)
-    return frozenset(props), present
+    return frozenset(props)
 
 
 _NOT_DEBRIS = frozenset({"metadata", "colophon", "date"})
@@ -335,7 +359,7 @@ def _cue_features(props: set, may: frozenset, c, present: frozenset, flat: str, 
 
 @mypyc_attr(native_class=False)  # (compiled: its cues are set by name, with setattr)
 class _FeatureCues:
-    """The cues of unit_features by feature, and which of them each cue word can satisfy."""
+    """The cues of cue_features by feature, and which of them each cue word can satisfy."""
 
     def __init__(self) -> None:
         c = cues()
@@ -378,7 +402,7 @@ def _feature_cues() -> _FeatureCues:
 
 @functools.lru_cache(maxsize=4096)
 def _cues_for(present: frozenset) -> frozenset:
-    """The names of the cues of unit_features that a unit holding the words `present` may match."""
+    """The names of the cues of read_unit and cue_features that a unit holding the words `present` may match."""
     c = _feature_cues()
     return c.always.union(*(c.by_word.get(w, ()) for w in present))
 
