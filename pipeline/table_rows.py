@@ -6,6 +6,7 @@ the readings are cached by text; configs/tables.toml holds the cues and patterns
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass
 
 import regex
@@ -31,7 +32,8 @@ def patterns() -> dict:
             "subheading": regex.compile(c["rows"]["subheading"]), "furniture": regex.compile(c["rows"]["furniture"]),
             "legend": regex.compile(c["marks"]["legend"]), "grades": frozenset(c["grades"]["words"]),
             "symbols": frozenset(c["marks"]["symbols"]), "totals": frozenset(c["rows"]["totals"]),
-            "symbol": regex.compile("[" + regex.escape(c["marks"]["symbols"]) + "]")}
+            # (the stdlib's character sets test a character in one step, regex's member by member)
+            "symbol": re.compile("[" + re.escape(c["marks"]["symbols"]) + "]")}
 
 
 
