@@ -13,6 +13,8 @@ from __future__ import annotations
 import bisect
 import functools
 import operator
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import pairwise
 
@@ -28,7 +30,7 @@ from .normalise import (
     clean,
     clean_cached,
     compact,
-    squeeze,
+    squeezer,
 )
 from .pattern_words import required_factors
 from .registry import register
@@ -46,20 +48,22 @@ def splits_at(text: str, m) -> bool:
     return m.group() not in ("和", "及", "与") or text.endswith(unit_suffixes(), 0, m.start())
 SCORE_STOPS = "、，,。:：;；"  # a unit before its score holds none of these, nor white space
 SCORED = regex.compile(rf"(?P<unit>[^{SCORE_STOPS}\s]{{2,40}}?)(?P<score>\d+(?:\.\d+)?)分")
-CLAUSE = regex.compile(r"[^，,。；;！!？?]+")
+# patterns of plain characters (no \d, \s, \p) run over whole texts are the stdlib's: it tests a
+# character against a set in one step where regex tries member by member
+CLAUSE = re.compile(r"[^，,。；;！!？?]+")
 
 
 DIGIT_FEN = regex.compile(r"\d分")
-CLAUSE_MARK = regex.compile(r"[，,。；;:：!?！？]")
+CLAUSE_MARK = re.compile(r"[，,。；;:：!?！？]")
 LEADING_SYMBOLS = regex.compile(r"^[^\p{Han}A-Za-z0-9(（]+")
 LEADING_NUMBER = regex.compile(r"^\s*(?:[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十]+[)）])\s*")
-BRACKETED = regex.compile(r"[(（][^)）]*[)）]")
-SENTENCE = regex.compile(r"[^。！？!?]+")
+BRACKETED = re.compile(r"[(（][^)）]*[)）]")
+SENTENCE = re.compile(r"[^。！？!?]+")
 LIST_STOP = regex.compile(r"[。；;]|$")
 LINE_START = operator.attrgetter("start")
-REGION_PREFIX = regex.compile(r"^(.{2,12}?(?:省|市|县|区|旗|镇|乡|街道))(.{2,})$")
-REGION = regex.compile(r"(?:省|市|县|区|旗|镇|乡|街道)")
-REGION_CHAR = regex.compile(r"[省市县区镇乡]")
+REGION_PREFIX = re.compile(r"^(.{2,12}?(?:省|市|县|区|旗|镇|乡|街道))(.{2,})$")
+REGION = re.compile(r"(?:省|市|县|区|旗|镇|乡|街道)")
+REGION_CHAR = re.compile(r"[省市县区镇乡]")
 ITEM_NAME = regex.compile(r"[^，,。:：;；\s]+")  # the name a bulleted item opens with
 
 
@@ -468,7 +472,7 @@ class Prose:
     def __init__(self, doc: Document, a: int, b: int, col: Collector, group: str | None, speaker: str | None):
         self.raw, self.col, self.group, self.speaker = doc.raw, col, group, speaker
         self.view, self.a, self.b = doc.work["view"], a, b
-        self.t = squeeze(self.view[a:b])  # compact(...).text: most runs need no offsets, nor clauses
+        self.t = squeezer_of(doc)(self.view[a:b])  # compact(...).text: most runs need no offsets, nor clauses
         self.subjects: dict[tuple[int, int], list[Span]] = {}  # subject(i, j), asked again by several readings
 
     @functools.cached_property
@@ -680,6 +684,14 @@ class Prose:
         """The units of the first clause of a sentence that opens with any."""
         return next((f for cl in CLAUSE.finditer(self.t, sent.start(), sent.end())
                      if (f := self.subject(cl.start(), cl.end()))), [])
+
+
+def squeezer_of(doc: Document) -> Callable[[str], str]:
+    """normalise.squeezer of the document's view, chosen once per document."""
+    found = doc.work.get("rankings:squeezer")
+    if found is None:
+        found = doc.work["rankings:squeezer"] = squeezer(doc.work["view"])
+    return found
 
 
 def scored(t: str) -> list:
