@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import bisect
 import functools
-import operator
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -34,7 +33,7 @@ from .normalise import (
 )
 from .pattern_words import required_factors
 from .registry import register
-from .tables import is_subheading, section_lines
+from .tables import is_subheading, line_bounds, section_lines
 
 PLACE = regex.compile(r"(?:倒数第(?P<last>[一二三四五六七八九十百两\d]+)名?|第(?P<n>[一二三四五六七八九十百两\d]+)名)\s*[:：]\s*")
 HEADING = regex.compile(r"^(?P<label>[^:：，,。；;]{1,40})[:：]\s*(?P<rest>.*)$")
@@ -60,7 +59,6 @@ LEADING_NUMBER = regex.compile(r"^\s*(?:[一二三四五六七八九十]+[、.�
 BRACKETED = re.compile(r"[(（][^)）]*[)）]")
 SENTENCE = re.compile(r"[^。！？!?]+")
 LIST_STOP = regex.compile(r"[。；;]|$")
-LINE_START = operator.attrgetter("start")
 REGION_PREFIX = re.compile(r"^(.{2,12}?(?:省|市|县|区|旗|镇|乡|街道))(.{2,})$")
 REGION = re.compile(r"(?:省|市|县|区|旗|镇|乡|街道)")
 REGION_CHAR = re.compile(r"[省市县区镇乡]")
@@ -436,10 +434,11 @@ def prose_paragraphs(doc: Document, left: list[tuple], col: Collector, speaker: 
     """Running text in runs of consecutive lines (PDF wraps and blank lines between the
     pieces of one sentence re-joined), each run with the group of its first line."""
     lines = doc.work["lines"]
+    starts = line_bounds(doc, lines)[0]
     runs: list[list[tuple]] = []
     last = None
     for ln, g in left:
-        i = bisect.bisect_left(lines, ln.start, key=LINE_START)  # the line starting there (starts increase)
+        i = bisect.bisect_left(starts, ln.start)  # the line starting there (starts increase)
         i = i if i < len(lines) and lines[i].start == ln.start else None
         between = lines[last + 1:i] if last is not None and i is not None else None
         if runs and between is not None and all(not doc.raw[x.start:x.end].strip() for x in between):
