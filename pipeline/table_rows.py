@@ -28,8 +28,8 @@ def cfg() -> dict:
 def patterns() -> dict:
     """The patterns and word sets of configs/tables.toml, compiled once (configs load once per process)."""
     c = cfg()
-    # letter and symbol, patterns of plain characters, are the stdlib's: its character sets test
-    # a character in one step where regex tries member by member, and its calls cost less
+    # letter and symbol, patterns of plain characters, are the stdlib's: its calls cost less, and
+    # its set of symbols tests a character in one step where regex tries member by member
     return {"letter": re.compile(c["grades"]["letter"]), "share": regex.compile(c["header"]["share"]),
             "subheading": regex.compile(c["rows"]["subheading"]), "furniture": regex.compile(c["rows"]["furniture"]),
             "legend": regex.compile(c["marks"]["legend"]), "grades": frozenset(c["grades"]["words"]),
