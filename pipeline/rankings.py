@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import bisect
 import functools
-import operator
-from collections.abc import Iterable
+import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from itertools import pairwise
 
@@ -29,11 +29,11 @@ from .normalise import (
     clean,
     clean_cached,
     compact,
-    squeeze,
+    squeezer,
 )
 from .pattern_words import required_factors
 from .registry import register
-from .tables import is_subheading, section_lines
+from .tables import is_subheading, line_bounds, section_lines
 
 PLACE = regex.compile(r"(?:倒数第(?P<last>[一二三四五六七八九十百两\d]+)名?|第(?P<n>[一二三四五六七八九十百两\d]+)名)\s*[:：]\s*")
 HEADING = regex.compile(r"^(?P<label>[^:：，,。；;]{1,40})[:：]\s*(?P<rest>.*)$")
@@ -47,20 +47,21 @@ def splits_at(text: str, m) -> bool:
     return m.group() not in ("和", "及", "与") or text.endswith(unit_suffixes(), 0, m.start())
 SCORE_STOPS = "、，,。:：;；"  # a unit before its score holds none of these, nor white space
 SCORED = regex.compile(rf"(?P<unit>[^{SCORE_STOPS}\s]{{2,40}}?)(?P<score>\d+(?:\.\d+)?)分")
-CLAUSE = regex.compile(r"[^，,。；;！!？?]+")
+# patterns of plain characters (no \d, \s, \p, whose sets differ between the two) run over whole
+# texts are the stdlib's: a call costs less (regex lets go of the GIL and takes it back each time)
+CLAUSE = re.compile(r"[^，,。；;！!？?]+")
 
 
 DIGIT_FEN = regex.compile(r"\d分")
-CLAUSE_MARK = regex.compile(r"[，,。；;:：!?！？]")
+CLAUSE_MARK = re.compile(r"[，,。；;:：!?！？]")
 LEADING_SYMBOLS = regex.compile(r"^[^\p{Han}A-Za-z0-9(（]+")
 LEADING_NUMBER = regex.compile(r"^\s*(?:[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十]+[)）])\s*")
-BRACKETED = regex.compile(r"[(（][^)）]*[)）]")
-SENTENCE = regex.compile(r"[^。！？!?]+")
+BRACKETED = re.compile(r"[(（][^)）]*[)）]")
+SENTENCE = re.compile(r"[^。！？!?]+")
 LIST_STOP = regex.compile(r"[。；;]|$")
-LINE_START = operator.attrgetter("start")
-REGION_PREFIX = regex.compile(r"^(.{2,12}?(?:省|市|县|区|旗|镇|乡|街道))(.{2,})$")
-REGION = regex.compile(r"(?:省|市|县|区|旗|镇|乡|街道)")
-REGION_CHAR = regex.compile(r"[省市县区镇乡]")
+REGION_PREFIX = re.compile(r"^(.{2,12}?(?:省|市|县|区|旗|镇|乡|街道))(.{2,})$")
+REGION = re.compile(r"(?:省|市|县|区|旗|镇|乡|街道)")
+REGION_CHAR = re.compile(r"[省市县区镇乡]")
 ITEM_NAME = regex.compile(r"[^，,。:：;；\s]+")  # the name a bulleted item opens with
 
 
@@ -433,10 +434,11 @@ def prose_paragraphs(doc: Document, left: list[tuple], col: Collector, speaker: 
     """Running text in runs of consecutive lines (PDF wraps and blank lines between the
     pieces of one sentence re-joined), each run with the group of its first line."""
     lines = doc.work["lines"]
+    starts = line_bounds(doc, lines)[0]
     runs: list[list[tuple]] = []
     last: int | None = None
     for ln, g in left:
-        at = bisect.bisect_left(lines, ln.start, key=LINE_START)  # the line starting there (starts increase)
+        at = bisect.bisect_left(starts, ln.start)  # the line starting there (starts increase)
         i = at if at < len(lines) and lines[at].start == ln.start else None
         between: list | None = lines[last + 1:i] if last is not None and i is not None else None
         if runs and between is not None and all(not doc.raw[x.start:x.end].strip() for x in between):
@@ -469,7 +471,7 @@ class Prose:
     def __init__(self, doc: Document, a: int, b: int, col: Collector, group: str | None, speaker: str | None):
         self.raw, self.col, self.group, self.speaker = doc.raw, col, group, speaker
         self.view, self.a, self.b = doc.work["view"], a, b
-        self.t = squeeze(self.view[a:b])  # compact(...).text: most runs need no offsets, nor clauses
+        self.t = squeezer_of(doc)(self.view[a:b])  # compact(...).text: most runs need no offsets, nor clauses
         self.subjects: dict[tuple[int, int], list[Span]] = {}  # subject(i, j), asked again by several readings
 
     @functools.cached_property
@@ -683,6 +685,14 @@ class Prose:
         """The units of the first clause of a sentence that opens with any."""
         return next((f for cl in CLAUSE.finditer(self.t, sent.start(), sent.end())
                      if (f := self.subject(cl.start(), cl.end()))), [])
+
+
+def squeezer_of(doc: Document) -> Callable[[str], str]:
+    """normalise.squeezer of the document's view, chosen once per document."""
+    found = doc.work.get("rankings:squeezer")
+    if found is None:
+        found = doc.work["rankings:squeezer"] = squeezer(doc.work["view"])
+    return found
 
 
 def scored(t: str) -> list:

@@ -82,6 +82,8 @@ def parse_block(raw: str, view: str, lines: list[Line], titles: list[str] | None
     header_open = False  # the row after a header may carry the second line of its cells
     share = patterns()["share"]
     for line in lines:
+        if line.start == line.end:
+            continue  # an empty line (line_shape would say None)
         row = line_shape(raw[line.start:line.end], view[line.start:line.end])
         if row is None:
             continue
@@ -307,7 +309,7 @@ def tables_of(doc: Document) -> list[tuple[str, Table]]:
     """(section id, table) for every table section, captions taken from the titles before it."""
     raw, view = doc.raw, doc.work["view"]
     legends = legends_of(raw, view)
-    find_section: Callable[[int], str | None] | None = None  # made for the first table found
+    finder: tuple[Callable[[int], str | None], bool] | None = None  # made for the first table found
     out: list[tuple[str, Table]] = []
     titles: list[str] = []
     last, prev_end = None, 0
@@ -326,13 +328,9 @@ def tables_of(doc: Document) -> list[tuple[str, Table]]:
             last, prev_end = "title", sec.start + len(raw[sec.start:sec.end].rstrip())
         elif sec.type == "table":
             found = parse_block(raw, view, section_lines(doc, sec.start, end), titles, legends)
-            if found and find_section is None:
-                find_section = section_finder(doc.sections)
-            for t in found:
-                assert find_section is not None  # (made above: found is not empty)
-                for rec in t.records:
-                    holder = find_section(rec.start)
-                    rec.table = sec.id if holder is None else holder
+            if found:
+                finder = finder or section_finder(doc.sections)
+                set_sections(found, sec, finder)
             if found and out and last == "table" and found[0].headers == out[-1][1].headers:
                 out[-1][1].records += found.pop(0).records  # the same table after a page break
             out += [(sec.id, t) for t in found]
@@ -345,17 +343,29 @@ def tables_of(doc: Document) -> list[tuple[str, Table]]:
     return out
 
 
-def section_finder(sections: list) -> Callable[[int], str | None]:
-    """offset -> id of the first section holding it (None outside them all): by bisection
-    when sections are in order and do not overlap, else by a scan."""
+def set_sections(found: list[Table], sec, finder: tuple[Callable[[int], str | None], bool]) -> None:
+    """Each record's section: the first holding its start, else the table's own."""
+    find_section, in_order = finder
+    for t in found:
+        for rec in t.records:
+            if in_order and sec.start <= rec.start < sec.end:
+                rec.table = sec.id  # (sections in order do not overlap: no other holds it)
+            else:
+                holder = find_section(rec.start)
+                rec.table = sec.id if holder is None else holder
+
+
+def section_finder(sections: list) -> tuple[Callable[[int], str | None], bool]:
+    """(offset -> id of the first section holding it (None outside them all), whether the
+    sections are in order and do not overlap): by bisection when they are, else by a scan."""
     if all(a.start <= a.end <= b.start for a, b in pairwise(sections)):
         starts = [s.start for s in sections]
 
         def find(at: int) -> str | None:  # only the last section starting at or before `at` may hold it
             i = bisect.bisect_right(starts, at) - 1
             return sections[i].id if i >= 0 and at < sections[i].end else None
-        return find
-    return lambda at: next((x.id for x in sections if x.start <= at < x.end), None)
+        return find, True
+    return (lambda at: next((x.id for x in sections if x.start <= at < x.end), None)), False
 
 
 def ranked_by_score(table: Table) -> bool:
