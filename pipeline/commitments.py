@@ -660,13 +660,27 @@ def display(doc: Document, start: int, end: int, noise: list | None = None) -> t
     pair of quotation marks dropped (noise: ocr_noise_spans(doc), when the caller has it)."""
     if noise is None:
         noise = ocr_noise_spans(doc)
-    raw = doc.raw[start:end] if not noise else "".join(
-        c for i, c in enumerate(doc.raw[start:end], start) if not any(a <= i < b for a, b in noise))
-    return start, end, unquote(clean(raw))
+    return start, end, unquote(clean(_without(doc.raw, start, end, noise) if noise else doc.raw[start:end]))
+
+
+def _without(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> str:
+    """text[start:end] without the characters inside the spans (sorted by start, none empty)."""
+    pieces, pos = [], start
+    for a, b in spans:
+        if a >= end:
+            break
+        if a > pos:
+            pieces.append(text[pos:a])
+        pos = max(pos, b)
+    if pos < end:
+        pieces.append(text[pos:end])
+    return "".join(pieces)
 
 
 def ocr_noise_spans(doc: Document) -> list[tuple[int, int]]:
-    return [(f.start, f.end) for f in doc.flags if f.code == "ocr_noise" and f.start is not None and f.end is not None]
+    """The ocr_noise spans that hold a character, by start."""
+    return sorted((f.start, f.end) for f in doc.flags
+                  if f.code == "ocr_noise" and f.start is not None and f.end is not None and f.start < f.end)
 
 
 PAIRS = {"“": "”", "「": "」", "『": "』"}

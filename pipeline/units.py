@@ -497,12 +497,18 @@ def full_name(doc: Document, name: str, named_units: bool | None = None, in_tabl
     A unit listed in a table (or a speaker) is one of the document's own units, so a bare
     name gets the document's region; a body named in running text (`in_table=False`) only
     gets the region its printed form asks for (a level word, a county of the city)."""
-    printed, key, kind = _name_facts(name)
-    if not printed:
-        return printed
+    if not _name_facts(name)[0]:
+        return ""
     region = doc.work["region"] if "region" in doc.work else region_of(doc)
-    facts = _facts(region)
-    if not facts.truthy:
+    if named_units is None:
+        named_units = doc.work.get("units_named", False)
+    return _full_name(_facts(region), name, named_units, in_table)
+
+
+def _full_name(facts: _RegionFacts, name: str, named_units: bool, in_table: bool = True) -> str:
+    """full_name in a document of the region these facts are of."""
+    printed, key, kind = _name_facts(name)
+    if not printed or not facts.truthy:
         return printed
     if kind == "abbreviation":
         out = _cfg()["abbreviations"][key]
@@ -513,8 +519,9 @@ def full_name(doc: Document, name: str, named_units: bool | None = None, in_tabl
             out = out.replace("{" + word + "}", level)
         return out
     if kind == "province":
-        if region.province and key.endswith(_suffix_tuples()["org"]):
-            return region.province.name + printed[1:]
+        province = facts.region.province
+        if province and key.endswith(_suffix_tuples()["org"]):
+            return province.name + printed[1:]
         return printed
     if kind == "level":
         prefix = facts.upto(key[0])
@@ -527,7 +534,7 @@ def full_name(doc: Document, name: str, named_units: bool | None = None, in_tabl
     # a town's unit (凤山镇中心学校, 东关街道办事处) is a unit of the document's region
     if kind == "independent":
         return printed
-    if kind == "bare" and (named_units if named_units is not None else doc.work.get("units_named", False)):
+    if kind == "bare" and named_units:
         return printed
     if facts.county_or_town_last and _county_level(key):
         # a 区/县 is never a part of another 区/县 (西山区临江区): only a city may head it
@@ -568,9 +575,9 @@ def units_named(doc: Document) -> bool:
 @register("units")
 def make_units():
     def units(doc: Document) -> Document:
-        region_of(doc)
-        doc.work["units_named"] = units_named(doc)
+        facts = _facts(region_of(doc))
+        named = doc.work["units_named"] = units_named(doc)
         for rec in doc.records:
-            rec.unit_full = full_name(doc, rec.unit_full or rec.unit)
+            rec.unit_full = _full_name(facts, rec.unit_full or rec.unit, named)
         return doc
     return units
