@@ -62,7 +62,7 @@ class Mentions:
 
     def __init__(self, doc: Document):
         self.doc = doc
-        self.items: dict[tuple[str, int, int], Entity] = {}
+        self.items: list[Entity] = []  # (no duplicates: a span overlaps itself)
         self.spans: dict[str, Spans] = collections.defaultdict(Spans)  # per type
 
     def add(self, type_: str, start: int, end: int, norm: str | None = None) -> None:
@@ -78,7 +78,7 @@ class Mentions:
             return
         spans.starts.insert(i, start)  # every span before i ends by `start`, so starts before it
         ends.insert(i, end)
-        self.items[(type_, start, end)] = Entity(type_, raw[start:end], start, end, norm)
+        self.items.append(Entity(type_, raw[start:end], start, end, norm))
 
     def covered(self, start: int, end: int, types: tuple[str, ...]) -> bool:
         for type_ in types:
@@ -87,7 +87,7 @@ class Mentions:
         return False
 
     def sorted(self) -> list[Entity]:
-        return sorted(self.items.values(), key=lambda e: (e.start, e.end, e.type))
+        return sorted(self.items, key=operator.attrgetter("start", "end", "type"))
 
 
 def add_units(doc: Document, found: Mentions, flat: Compact) -> None:
