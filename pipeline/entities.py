@@ -95,6 +95,7 @@ def add_units(doc: Document, found: Mentions, flat: Compact) -> None:
     known: dict[str, str] = {}
     text, offsets = flat.text, flat.offsets
     add = found.add
+    in_rows: set[tuple[int, str]] = set()  # (where, name) of the names found in their rows
     for rec in doc.records:
         key = squeezed_unit(rec.unit)
         if not key:
@@ -105,6 +106,7 @@ def add_units(doc: Document, found: Mentions, flat: Compact) -> None:
         at = text.find(key, i, bisect.bisect_left(offsets, rec.end, i))
         if at >= 0:
             add("ORG", offsets[at], offsets[at + len(key) - 1] + 1, rec.unit_full)
+            in_rows.add((at, key))
     for word in dictionary_units_in(text):  # (the others are not searched for)
         known.setdefault(word, None)
     org_starts, org_ends = found.spans["ORG"].starts, found.spans["ORG"].ends
@@ -116,6 +118,8 @@ def add_units(doc: Document, found: Mentions, flat: Compact) -> None:
             if at < free:
                 continue
             free = at + len(key)
+            if (at, key) in in_rows:
+                continue  # a row's own name: its span is an ORG, or overlaps one
             start, end = offsets[at], offsets[at + len(key) - 1] + 1  # (flat.span)
             i = bisect.bisect_right(org_ends, start)  # (Spans.overlaps: mostly the row's own span)
             if i == len(org_ends) or org_starts[i] >= end:
