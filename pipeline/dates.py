@@ -25,11 +25,12 @@ ZERO_LOOKALIKES = "OoΟ○0０"
 _CN = f"[{CN_DIGIT}{ZERO_LOOKALIKES}]"
 S = r"[ \t\u3000]*"  # spaces inside a date (never a line break)
 
+NUM = r"\d{1,2}|[一二三四五六七八九十]{1,3}"  # a month or a day
 YEAR = rf"(?P<y>\d{{4}}|{_CN}{{4}}){S}年"
-MONTH = rf"(?P<m>\d{{1,2}}|[一二三四五六七八九十]{{1,3}}){S}月"
-DAY = r"(?P<d>\d{1,2}|[一二三四五六七八九十]{1,3})"
-MONTH2 = rf"(?:(?P<m2>\d{{1,2}}|[一二三四五六七八九十]{{1,3}}){S}月{S})?"
-DAY2 = rf"(?P<d2>\d{{1,2}}|[一二三四五六七八九十]{{1,3}}){S}日"
+MONTH = rf"(?P<m>{NUM}){S}月"
+DAY = rf"(?P<d>{NUM})"
+MONTH2 = rf"(?:(?P<m2>{NUM}){S}月{S})?"
+DAY2 = rf"(?P<d2>{NUM}){S}日"
 SPAN_SEP = rf"{S}(?:至|到|—|-|－|~|～|－){S}"
 NOT_NUM = r"(?![\d一二三四五六七八九十])"
 
@@ -49,6 +50,13 @@ PATTERNS = [
 # literals every match of a kind contains: a view without one of them is not searched
 REQUIRED = {"span": ("月", "日"), "date": ("年", "月"), "half": ("半年",), "quarter": ("季度",),
             "month": ("年", "月"), "monthday": ("月", "日"), "year": ("年",)}
+# what every match of a kind holds, a piece of its pattern around those literals (and no line
+# break): a line without it is not searched.  (Searched once in all the dated lines, a literal
+# first: far fewer positions to try than a pattern opening with an optional year.)
+_YEAR_MONTH = regex.compile(rf"年{S}(?:{NUM}){S}月")
+MARKS = {"span": regex.compile(rf"日{SPAN_SEP}"), "date": _YEAR_MONTH, "half": regex.compile("半年"),
+         "quarter": regex.compile("季度"), "month": _YEAR_MONTH,
+         "monthday": regex.compile(rf"月{S}(?:{NUM}){S}日"), "year": regex.compile("年")}
 _SPACES = regex.compile(r"\s+")
 
 
@@ -110,8 +118,8 @@ def find(view: str, start: int = 0, end: int | None = None, year: int | None = N
     for kind, pattern in PATTERNS:
         if not all(view.find(lit, start, end) >= 0 for lit in REQUIRED.get(kind, ())):
             continue
-        if dated is not None and kind in REQUIRED:
-            lines = dated.holding(REQUIRED[kind])
+        if dated is not None and kind in MARKS:
+            lines = dated.holding(MARKS[kind])
             matches, shift = pattern.finditer(lines.text), lines.shift
         elif kind == "iso":
             matches, shift = _iso_matches(view, start, end), None
@@ -180,15 +188,21 @@ class _DatedLines:
             self.shifts.append(line_start - size)
             size += len(line) + 1
         self.text = "\n".join([line for _, line in lines])
-        self._holding: dict[tuple[str, ...], _DatedLines] = {}
+        self._holding: dict[regex.Pattern, _DatedLines] = {}
 
-    def holding(self, literals: tuple[str, ...]) -> "_DatedLines":
-        """Those of the lines that hold every one of `literals` (a kind's REQUIRED: its
-        matches hold them all), so that a pattern of a rare kind (半年, 季度) reads a few lines."""
-        if literals not in self._holding:
-            kept = [ln for ln in self.lines if all(lit in ln[1] for lit in literals)]
-            self._holding[literals] = self if len(kept) == len(self.lines) else _DatedLines(None, kept)
-        return self._holding[literals]
+    def holding(self, mark: regex.Pattern) -> "_DatedLines":
+        """Those of the lines where `mark` (a kind's MARKS: its matches hold one) is found, so
+        that a kind's pattern reads a few lines: one search of the joined text, and a mark
+        never holds a line break."""
+        if mark not in self._holding:
+            kept, search, starts = [], mark.search, self.starts
+            m = search(self.text)
+            while m is not None:
+                k = bisect.bisect_right(starts, m.start()) - 1
+                kept.append(self.lines[k])
+                m = search(self.text, starts[k + 1]) if k + 1 < len(starts) else None  # (the next line)
+            self._holding[mark] = self if len(kept) == len(self.lines) else _DatedLines(None, kept)
+        return self._holding[mark]
 
     def shift(self, at: int) -> int:
         """view - text at text offset `at`: that of the line `at` is in."""
