@@ -214,66 +214,43 @@ def tagged(text: str, ranges: list[tuple[int, int]], flag: str, wanted: re.Patte
     """(offset in text, word, previous word) of the words `segmenter.tag` tags `flag` in the
     parts text[i:j] of `ranges` (no white space in them), each part as if tagged alone and
     only in its clauses that `wanted` finds something in.  A clause is tagged alike alone,
-    and the word before it is the break before it (None at a part's start): so each clause
-    is read by `_flagged_words`, and its rare `flag` words mapped back."""
+    and the word before it is the break before it (None at a part's start): so the wanted
+    clauses of every part are tagged in one call, one line each, and the rare `flag`
+    words mapped back (the per-word work is done by C: list.index, map, accumulate)."""
     firsts = [i for i, _ in ranges]
     parts = [text[i:j] for i, j in ranges]
     joined = "\n".join(parts)  # (a line break never merges with a word either)
     clauses = list(_clauses_with(wanted).finditer(joined))
     if not clauses:
         return
-    part_starts = list(itertools.accumulate(map((1).__add__, map(len, parts)), initial=0))
-    for clause, words in zip(clauses, _flagged_words([m.group() for m in clauses], flag)):
-        for local, word, prev in words:
-            at = clause.start() + local  # in joined
-            if not local:
-                prev = joined[at - 1] if at else None
-                prev = None if prev == "\n" else prev
-            p = bisect.bisect_right(part_starts, at) - 1
-            yield firsts[p] + at - part_starts[p], word, prev
-
-
-Flagged = list[tuple[int, str, str | None]]  # (offset in a clause, word, previous word or None)
-# the flagged words of clauses already tagged: a clause recurs across documents (a stock
-# phrase, a unit's name); emptied when it holds more than _FLAGGED_LIMIT
-_FLAGGED: dict[tuple[str, str], Flagged] = {}
-_FLAGGED_LIMIT = 1 << 15
-
-
-def _flagged_words(clauses: list[str], flag: str) -> list[Flagged]:
-    """For each clause, the words `segmenter.tag` tags `flag` in it alone (None for the
-    previous word of the first): each clause tagged once, a document's new ones in one call."""
-    if len(_FLAGGED) > _FLAGGED_LIMIT:
-        _FLAGGED.clear()
-    new = [c for c in dict.fromkeys(clauses) if (c, flag) not in _FLAGGED]
-    if new:
-        for clause, words in zip(new, _tag_each(new, flag)):
-            _FLAGGED[(clause, flag)] = words
-    return [_FLAGGED[(c, flag)] for c in clauses]
-
-
-def _tag_each(clauses: list[str], flag: str) -> list[Flagged]:
-    """`_flagged_words` of clauses (no line break in them), tagged in one call, one a line,
-    the rare `flag` words mapped back (the per-word work is done by C: list.index, map,
-    accumulate)."""
-    out: list[Flagged] = [[] for _ in clauses]
-    tags = segmenter.tag("\n".join(clauses))
+    chosen = [m.group() for m in clauses]
+    chosen_starts = [m.start() for m in clauses]  # in joined
+    tags = segmenter.tag("\n".join(chosen))
     flags = list(map(operator.itemgetter(1), tags))
     if flag not in flags:
-        return out
+        return
     words = list(map(operator.itemgetter(0), tags))
-    starts = list(itertools.accumulate(map((1).__add__, map(len, clauses)), initial=0))  # in the tagged text
+    # where each chosen clause starts in the tagged text
+    tagged_starts = list(itertools.accumulate(map((1).__add__, map(len, chosen)), initial=0))
+    part_starts = list(itertools.accumulate(map((1).__add__, map(len, parts)), initial=0))
     k, offset, done = -1, 0, 0  # offset: where words[done] starts in the tagged text
     while True:
         try:
             k = flags.index(flag, k + 1)
         except ValueError:
-            return out
+            return
         offset += sum(map(len, words[done:k]))
         done = k
-        c = bisect.bisect_right(starts, offset) - 1
-        local = offset - starts[c]
-        out[c].append((local, words[k], words[k - 1] if local else None))
+        c = bisect.bisect_right(tagged_starts, offset) - 1
+        local = offset - tagged_starts[c]
+        at = chosen_starts[c] + local  # in joined
+        if local:
+            prev = words[k - 1]
+        else:
+            prev = joined[at - 1] if at else None
+            prev = None if prev == "\n" else prev
+        p = bisect.bisect_right(part_starts, at) - 1
+        yield firsts[p] + at - part_starts[p], words[k], prev
 
 
 @functools.lru_cache(maxsize=4)
