@@ -598,7 +598,9 @@ def speaker_of(doc: Document, view: str, who: str) -> str | None:
     return name
 
 
-# how far before a quotation its attribution (`党委书记X说，`) is looked for, in characters
+# how far before a quotation its attribution (`党委书记X说，`) is looked for first, in
+# characters: the nearest one is what counts, and a long paragraph of many quotes would
+# otherwise be read again from its start for each (the rest is read when these hold none)
 ATTRIBUTION_REACH = 200
 
 
@@ -618,10 +620,11 @@ def quote_speaker(doc: Document, view: str, lo: int, hi: int, s: Sentence) -> st
         m = r["attribution"].search(after)
         if m:
             return speaker_of(doc, view, m["who"])
-    before = squeeze(view[max(lo, s.start - ATTRIBUTION_REACH):s.start])
-    ms = list(r["attribution"].finditer(before))
-    if ms:
-        return speaker_of(doc, view, ms[-1]["who"])
+    near = max(lo, s.start - ATTRIBUTION_REACH)
+    for a in dict.fromkeys((near, lo)):  # the nearest text first, then the paragraph from its start
+        ms = list(r["attribution"].finditer(squeeze(view[a:s.start])))
+        if ms:
+            return speaker_of(doc, view, ms[-1]["who"])
     return None
 
 

@@ -8,7 +8,13 @@ import re
 
 import pytest
 
-from pipeline.commitments import commitments_of, excluded, find_cue, split_sentences
+from pipeline.commitments import (
+    ATTRIBUTION_REACH,
+    commitments_of,
+    excluded,
+    find_cue,
+    split_sentences,
+)
 from pipeline.model import Document, Flag, Section
 from pipeline.normalise import clean
 from pipeline.runner import Pipeline
@@ -247,6 +253,15 @@ def test_quoted_text_loses_its_outer_quotation_marks_only():
     assert [(c.speaker, c.text, c.speaker_full) for c in found] == [
         ("秦振衡", "我们要确保‘创’出新局面。", "秦振衡")]
     assert text[found[0].start] == "“"
+
+
+def test_a_quotes_attribution_is_found_however_far_back_in_its_paragraph():
+    quote = "“下一步,我们将全力以赴完成整改任务。”\n"
+    filler = "今年以来,全市上下围绕创建目标扎实推进各项工作,取得了明显成效。" * 8  # 256 characters
+    near, far = ("市文联主席陈锐锋说," + body + quote for body in ("", filler))
+    assert len(filler) > ATTRIBUTION_REACH
+    assert [(c.speaker, c.text) for c in speech(far, kind="news")] == [
+        (c.speaker, c.text) for c in speech(near, kind="news")] == [("市文联", "下一步,我们将全力以赴完成整改任务。")]
 
 
 def test_a_standard_named_by_要求_is_no_directive():
