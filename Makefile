@@ -26,6 +26,7 @@ test: $(STAMP)
 # the editable one; `make install` (or demo, test) goes back to the editable pure-Python one
 compiled: $(STAMP)
 	rm -rf build dist
+	$(BIN)/pip install -q 'setuptools>=70.1'  # (its own bdist_wheel: the build runs in .venv)
 	TONGBAO_COMPILE=1 $(BIN)/pip wheel -q --no-deps --no-build-isolation -w dist .
 	$(BIN)/pip install -q --no-deps --force-reinstall dist/tongbao-*.whl
 	rm -rf build $(STAMP)
