@@ -23,7 +23,7 @@ import regex
 
 from . import config, rx
 from .gazetteer import leftmost_longest, literal_automaton, literal_matches
-from .normalise import Compact, compact, fold
+from .normalise import Compact, compact, fold, parts_holding
 
 
 @dataclass(frozen=True)
@@ -207,18 +207,7 @@ def _lines_with_cues(flat: Compact, lines: list, found: list) -> set[int]:
     word after a name (`found`: `_cues_in(flat)`): the only lines `official_names` can find
     a name in."""
     offsets = flat.offsets
-    return _lines_holding(((offsets[at], offsets[at + n - 1] + 1) for at, n, _, _ in found), lines)
-
-
-def _lines_holding(spans, lines: list) -> set[int]:
-    """The indices of the lines (in order, as split) that hold one of these raw spans whole."""
-    starts = [ln.start for ln in lines]
-    out = set()
-    for first, end in spans:
-        k = bisect.bisect_right(starts, first) - 1
-        if k >= 0 and end <= lines[k].end:
-            out.add(k)
-    return out
+    return parts_holding(((offsets[at], offsets[at + n - 1] + 1) for at, n, _, _ in found), lines)
 
 
 @functools.lru_cache(maxsize=1)
@@ -243,7 +232,7 @@ def _lines_with_credits(view: str, lines: list) -> set[int]:
     short = _short_label_re()
     if short is not None:
         found += [m.span() for m in short.finditer(view)]
-    return _lines_holding(found, lines)
+    return parts_holding(found, lines)
 
 
 def find(view: str, lines, bylines: bool = False, flat: Compact | None = None) -> list[tuple[int, int]]:

@@ -20,8 +20,7 @@ import regex
 
 from . import config
 from .model import Document, Section
-from .normalise import clean, clean_cached
-from .persons import _lines_holding as units_holding
+from .normalise import clean, clean_cached, parts_holding
 from .registry import register
 from .section_cues import cues, header_words, org_ending
 from .segment_units import NUM, ORG_LIKE, SENTENCE, Unit, make_units
@@ -471,7 +470,7 @@ def flag_noise(units: list[Unit], doc: Document) -> None:
     view = doc.work["view"]
     spans = spam.word_spans(view)
     # the units holding a word of the spam patterns (units are disjoint and in order, as lines are)
-    spammed = None if spans is None else units_holding(spans, units)
+    spammed = None if spans is None else parts_holding(spans, units)
     for i, u in enumerate(units):
         if spammed is None or i in spammed:
             for m in spam.finditer(view, u.start, u.end):
