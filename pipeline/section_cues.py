@@ -24,7 +24,7 @@ def cues() -> dict:
         if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
             return Cue(value)
         if isinstance(value, dict):
-            return {k: comp(v) if k not in ("bullets", "header_words", "header_suffixes", "name_endings") else v
+            return {k: comp(v) if k not in ("bullets", "header_words", "header_suffixes", "name_endings", "leader_speech_words") else v
                     for k, v in value.items()}
         if isinstance(value, str) and value.startswith("(?"):
             return regex.compile(value)
