@@ -139,7 +139,12 @@ def _pieces(view: str, start: int, end: int, title_ends: tuple[str, ...]) -> lis
 
 
 FULL_DATE = regex.compile(r"\d{4}-\d{2}-\d{2}")
-# the longest `date` match of dates.py without spaces: `二〇二三年十二月二十八日` (an `iso` one is shorter)
+# The longest match without spaces of the dates.PATTERNS kinds that give a YYYY-MM-DD without a
+# known year, `date` and `iso`, written out by hand: a `date` is YEAR (four digits or numerals) 年,
+# MONTH (NUM: at most three numerals) 月, DAY (at most three) and 日: 4+1+3+1+3+1 = 13
+# (`二〇二三年一十二月二十八日`); an `iso` at most 4+1+2+1+2 = 10.  Every space in a match is one
+# of dates.S, which has nothing to match in `flat`.  tests/test_elements.py reads the widths off
+# dates' patterns and fails when they no longer give this number.
 _FULL_DATE_MAX = 13
 _AFTER_YEAR = ("年", "-", ".", "/")  # (a tuple: "" is in every string)
 
