@@ -23,6 +23,7 @@ from . import config, dates, rx
 from .model import Document
 from .normalise import compact, squeezer
 from .registry import register
+from .section_cues import combinable, union
 
 DOC_NUMBER_RE = regex.compile(
     r"(?P<code>\p{Han}{1,10})\s*[〔\[［【(（]\s*(?P<y>\d{4})\s*[〕\]］】)）]\s*(?P<n>\d{1,5})\s*号")
@@ -163,16 +164,12 @@ def parse_date(text: str) -> str | None:
     return dates.parse(text)
 
 
-# flags, conditionals and back-references read differently inside a bigger pattern
-_NOT_COMBINABLE = regex.compile(r"\(\?(?![:=!<]|P<)|\\\d")
-
-
 @functools.lru_cache(maxsize=64)
 def any_of(patterns: tuple[str, ...]) -> regex.Pattern:
     """One pattern that matches where any of `patterns` does: one search per line, not one per pattern."""
-    if any(_NOT_COMBINABLE.search(p) for p in patterns):
+    if not combinable(patterns):
         return _Any(patterns)
-    return regex.compile("|".join(f"(?:{p})" for p in patterns))
+    return regex.compile(union(patterns))
 
 
 class _Any:
