@@ -23,6 +23,7 @@ from . import config, dates, rx
 from .model import Document
 from .normalise import compact, squeezer
 from .registry import register
+from .section_cues import combinable, union
 
 DOC_NUMBER_RE = regex.compile(
     r"(?P<code>\p{Han}{1,10})\s*[〔\[［【(（]\s*(?P<y>\d{4})\s*[〕\]］】)）]\s*(?P<n>\d{1,5})\s*号")
@@ -139,7 +140,12 @@ def _pieces(view: str, start: int, end: int, title_ends: tuple[str, ...]) -> lis
 
 
 FULL_DATE = regex.compile(r"\d{4}-\d{2}-\d{2}")
-# the longest `date` match of dates.py without spaces: `二〇二三年十二月二十八日` (an `iso` one is shorter)
+# The longest match without spaces of the dates.PATTERNS kinds that give a YYYY-MM-DD without a
+# known year, `date` and `iso`, written out by hand: a `date` is YEAR (four digits or numerals) 年,
+# MONTH (NUM: at most three numerals) 月, DAY (at most three) and 日: 4+1+3+1+3+1 = 13
+# (`二〇二三年一十二月二十八日`); an `iso` at most 4+1+2+1+2 = 10.  Every space in a match is one
+# of dates.S, which has nothing to match in `flat`.  tests/test_elements.py reads the widths off
+# dates' patterns and fails when they no longer give this number.
 _FULL_DATE_MAX = 13
 _AFTER_YEAR = ("年", "-", ".", "/")  # (a tuple: "" is in every string)
 
@@ -158,16 +164,12 @@ def parse_date(text: str) -> str | None:
     return dates.parse(text)
 
 
-# flags, conditionals and back-references read differently inside a bigger pattern
-_NOT_COMBINABLE = regex.compile(r"\(\?(?![:=!<]|P<)|\\\d")
-
-
 @functools.lru_cache(maxsize=64)
 def any_of(patterns: tuple[str, ...]) -> regex.Pattern:
     """One pattern that matches where any of `patterns` does: one search per line, not one per pattern."""
-    if any(_NOT_COMBINABLE.search(p) for p in patterns):
+    if not combinable(patterns):
         return _Any(patterns)
-    return regex.compile("|".join(f"(?:{p})" for p in patterns))
+    return regex.compile(union(patterns))
 
 
 class _Any:

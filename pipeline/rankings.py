@@ -89,6 +89,7 @@ def patterns() -> dict:
     out["cores"] = {key: core_of(c[key]) for key in ("graded_list", "placed_list")}
     words = sorted(set(grades()) | set(c["verdict_cues"]), key=len, reverse=True)
     out["verdict_word"] = regex.compile("|".join(map(regex.escape, words)))  # what verdict_of needs
+    out["label_prefixes"] = regex.compile("^(?:" + "|".join(map(regex.escape, c["label_prefixes"])) + ")+")
     return out
 
 
@@ -178,7 +179,7 @@ def verdict_of(label: str) -> str | None:
         return label
     if not any(cue in label for cue in cfg()["verdict_cues"]) and not any(g in label for g in grades()):
         return None
-    stripped = rx.sub(r"^(?:考核|考评|测评|评比|评定|评价|年度)+", "", label)
+    stripped = patterns()["label_prefixes"].sub("", label)
     for noun in cfg()["label_nouns"]:
         if stripped.endswith(noun) and len(stripped) > len(noun):
             stripped = stripped[: -len(noun)]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import operator
+from collections.abc import Iterable
 
 import ahocorasick
 import regex
@@ -24,7 +25,7 @@ def cues() -> dict:
         if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
             return Cue(value)
         if isinstance(value, dict):
-            return {k: comp(v) if k not in ("bullets", "header_words", "header_suffixes", "name_endings") else v
+            return {k: comp(v) if k not in ("bullets", "header_words", "header_suffixes", "name_endings", "leader_speech_words") else v
                     for k, v in value.items()}
         if isinstance(value, str) and value.startswith("(?"):
             return regex.compile(value)
@@ -43,7 +44,7 @@ class Cue:
     """
 
     def __init__(self, patterns: list[str]):
-        self.regex = regex.compile(_union(patterns))
+        self.regex = regex.compile(union(patterns))
         self.search, self.match, self.finditer = self.regex.search, self.regex.match, self.regex.finditer
         # patterns alike in being anchored and in the words they need are tried as one
         groups: dict[tuple[bool, frozenset | None], list[str]] = {}
@@ -113,7 +114,7 @@ class _Part:
     __slots__ = ("pattern", "anchored", "words", "opens", "ends")
 
     def __init__(self, patterns: list[str], anchored: bool, words: frozenset | None):
-        self.pattern = regex.compile(_union(patterns))
+        self.pattern = regex.compile(union(patterns))
         self.anchored, self.words = anchored, words
         firsts = [first_char(p) for p in patterns] if anchored else [None]
         opens = [c for c in firsts if c is not None]
@@ -158,8 +159,21 @@ class _LastChar(_FirstChar):
         self["\n"] = True  # `$` also matches before a final line break: not told
 
 
-def _union(patterns: list[str]) -> str:
+def union(patterns: Iterable[str]) -> str:
+    """One pattern that matches where any of `patterns` does, each in a group of its own (at a
+    position the first listed that matches wins).  Inline flags, conditionals and back-references
+    read differently inside it: see `combinable`."""
     return "|".join(f"(?:{v})" for v in patterns)
+
+
+# flags, conditionals and back-references read differently inside a bigger pattern
+_NOT_COMBINABLE = regex.compile(r"\(\?(?![:=!<]|P<)|\\\d")
+
+
+def combinable(patterns: Iterable[str]) -> bool:
+    """Whether `union(patterns)` matches where one of `patterns` does: none holds what reads
+    differently inside it.  (Cue joins the patterns of sections.toml without asking.)"""
+    return not any(_NOT_COMBINABLE.search(p) for p in patterns)
 
 
 @functools.lru_cache(maxsize=1)

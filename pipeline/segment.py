@@ -295,10 +295,10 @@ def label_pledges(units: list[Unit]) -> None:
 
 
 def label_speech(units: list[Unit], doc: Document) -> None:
-    directive = cues()["speech"]["directive_title"]
+    c = cues()["speech"]
     title = next((u for u in units if not u.label), None)
-    if title is not None and directive.search(title.text) and not cues()["speech"]["heading"].search(
-            title.text.replace("讲话", "")):
+    if title is not None and c["directive_title"].search(title.text) and not c["heading"].search(
+            functools.reduce(lambda text, word: text.replace(word, ""), c["leader_speech_words"], title.text)):
         for u in units:  # a leader's speech: directives to others, no pledge speech
             if not u.label:
                 u.label = "other"

@@ -214,3 +214,9 @@ def test_a_graded_list_whose_last_name_runs_into_its_description():
     text = "一、考核结果\n\n1.优秀等次。清水镇、白沙乡、龙口镇考核等次为优秀。\n\n2.较差等次。石门乡考核等次为较差。\n"
     assert [(r.unit, r.grade) for r in ranked(text)] == [
         ("清水镇", "优秀"), ("白沙乡", "优秀"), ("龙口镇", "优秀"), ("石门乡", "较差")]
+
+
+def test_a_verdict_label_loses_its_assessment_words_and_unit_noun():
+    from pipeline.rankings import verdict_of
+    assert verdict_of("年度考核末位社区") == "末位"  # [rankings] label_prefixes, any number of them, then label_nouns
+    assert verdict_of("考评优秀") == "优秀"

@@ -231,3 +231,22 @@ def test_long_runs_of_spaces_or_sentences_stay_linear():
     for text in ("甲" + " " * 20000 + "乙", "。 " * 10000):
         doc = seg(text)
         assert doc.sections[-1].end == len(text)
+
+
+def test_every_cue_of_sections_toml_joins_into_one_pattern_safely():
+    """section_cues.Cue joins a list's patterns with union, unguarded: none may hold inline flags,
+    conditionals or back-references (elements.any_of falls back to one search per pattern)."""
+    from pipeline import config
+    from pipeline.section_cues import combinable, union
+
+    assert union(["a", "b|c"]) == "(?:a)|(?:b|c)"
+    assert not combinable(["(?i)a"]) and not combinable([r"(a)\1"]) and combinable(["(?:a)(?P<x>b)(?=c)"])
+
+    def lists(value):
+        if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
+            yield value
+        elif isinstance(value, dict):
+            for v in value.values():
+                yield from lists(v)
+    unsafe = [ps for ps in lists(config.load("sections")) if not combinable(ps)]
+    assert not unsafe
