@@ -135,14 +135,10 @@ def _occurrences(keys: list[str], text: str) -> dict[int, list[int]]:
         return {}
     if len(keys) * len(text) <= _FIND_LIMIT:  # a few names in a short text: an automaton costs more to build
         return _found_by_find(keys, text)
-    automaton = ahocorasick.Automaton()
-    for n, key in enumerate(keys):
-        automaton.add_word(key[::-1], n)
-    automaton.make_automaton()
     found = collections.defaultdict(list)
-    last = len(text) - 1  # a word's last character in the reversed text is its first
-    for at, n in automaton.iter(text[::-1]):
-        found[n].append(last - at)
+    automaton = gazetteer.literal_automaton(keys, reversed_=True, values=range(len(keys)))
+    for at, n in gazetteer.backward_occurrences(automaton, text):
+        found[n].append(at)
     for places in found.values():
         places.reverse()
     return found
@@ -280,20 +276,14 @@ def dictionary_units() -> tuple[str, ...]:
 @functools.lru_cache(maxsize=1)
 def _dictionary_automaton() -> ahocorasick.Automaton:
     """The dictionary units spelt backwards (few last characters: a small root, a fast scan)."""
-    automaton = ahocorasick.Automaton()
-    for i, word in enumerate(dictionary_units()):
-        if not automaton.exists(word[::-1]):  # (a word listed twice keeps its first place)
-            automaton.add_word(word[::-1], i)
-    automaton.make_automaton()
-    return automaton
+    words = dictionary_units()  # (a word listed twice keeps its first place)
+    return gazetteer.literal_automaton(words, reversed_=True, values=range(len(words)))
 
 
 def dictionary_units_in(text: str) -> list[str]:
     """The dictionary units that occur in text, in one pass, in the dictionary's order."""
-    if not dictionary_units():
-        return []
     words = dictionary_units()
-    return [words[i] for i in sorted({i for _, i in _dictionary_automaton().iter(text[::-1])})]
+    return [words[i] for i in sorted({i for _, i in gazetteer.backward_occurrences(_dictionary_automaton(), text)})]
 
 
 def add_places(doc: Document, found: Mentions, flat: Compact) -> None:

@@ -22,7 +22,12 @@ import ahocorasick
 import regex
 
 from . import config, rx
-from .gazetteer import leftmost_longest, literal_automaton, literal_matches
+from .gazetteer import (
+    backward_occurrences,
+    leftmost_longest,
+    literal_automaton,
+    literal_matches,
+)
 from .normalise import Compact, compact, fold, parts_holding
 
 
@@ -186,20 +191,14 @@ def _cue_automaton() -> ahocorasick.Automaton:
     """Titles and words after a name, each with (its length, a title?, a word after a name?);
     spelt backwards, for the text run backwards: a dozen last characters at the root, not
     three dozen first ones (every character of the text tries the root's children)."""
-    automaton = ahocorasick.Automaton()
     titles, before = set(cues().titles), set(cues().before)
-    for cue in titles | before:
-        automaton.add_word(cue[::-1], (len(cue), cue in titles, cue in before))
-    automaton.make_automaton()
-    return automaton
+    both = list(titles | before)
+    return literal_automaton(both, reversed_=True, values=[(len(c), c in titles, c in before) for c in both])
 
 
 def _cues_in(flat: Compact) -> list[tuple[int, int, bool, bool]]:
     """(start, length, a title?, a word after a name?) of every cue in the squeezed text."""
-    if not cues().titles + cues().before:
-        return []
-    last = len(flat.text) - 1  # a cue's last character in the reversed text is its first
-    return [(last - at, n, title, after) for at, (n, title, after) in _cue_automaton().iter(flat.text[::-1])]
+    return [(at, n, title, after) for at, (n, title, after) in backward_occurrences(_cue_automaton(), flat.text)]
 
 
 def _lines_with_cues(flat: Compact, lines: list, found: list) -> set[int]:
@@ -214,11 +213,7 @@ def _lines_with_cues(flat: Compact, lines: list, found: list) -> set[int]:
 def _credit_automaton() -> ahocorasick.Automaton:
     """What a line needs for `credit_names` or `listed_name` to find anything in it: a long
     credit label, `摄`, a bracket (the short labels, `文`, `图`, are `_short_label_re`'s)."""
-    automaton = ahocorasick.Automaton()
-    for word in [x for x in cues().labels if len(x) > 1] + ["摄", "(", "（", ")", "）"]:
-        automaton.add_word(word, len(word))
-    automaton.make_automaton()
-    return automaton
+    return literal_automaton([x for x in cues().labels if len(x) > 1] + ["摄", "(", "（", ")", "）"])
 
 
 @functools.lru_cache(maxsize=1)
