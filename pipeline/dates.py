@@ -60,6 +60,32 @@ MARKS = {"span": regex.compile(rf"日{SPAN_SEP}"), "date": _YEAR_MONTH, "half": 
 _SPACES = regex.compile(r"\s+")
 
 
+class Spans:
+    """Spans that never overlap, sorted by start and so by end too: an overlap test is a
+    bisection, not a scan.  (Here, the module entities imports: its mentions of each type
+    are kept in one too.)"""
+
+    __slots__ = ("starts", "ends")
+
+    def __init__(self) -> None:
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+
+    def place(self, start: int, end: int) -> int:
+        """Where the span start:end goes among these (for `insert`), or -1 if it overlaps one."""
+        ends = self.ends
+        i = bisect.bisect_right(ends, start)  # the first span ending after `start`
+        return -1 if i < len(ends) and self.starts[i] < end else i
+
+    def insert(self, i: int, start: int, end: int) -> None:
+        """Keep the span start:end at its `place` i."""
+        self.starts.insert(i, start)  # every span before i ends by `start`, so starts before it
+        self.ends.insert(i, end)
+
+    def overlaps(self, start: int, end: int) -> bool:
+        return self.place(start, end) < 0
+
+
 @dataclass
 class DateMention:
     start: int
@@ -112,8 +138,7 @@ def find(view: str, start: int = 0, end: int | None = None, year: int | None = N
     """Every date or period in view[start:end], left to right, not overlapping."""
     end = len(view) if end is None else end
     found: list[DateMention] = []
-    starts: list[int] = []  # of `found`, sorted; the mentions never overlap, so their ends too
-    ends: list[int] = []
+    spans = Spans()  # of `found`
     dated = _DatedLines(view) if start == 0 and end == len(view) else None
     for kind, pattern in PATTERNS:
         if not all(view.find(lit, start, end) >= 0 for lit in REQUIRED.get(kind, ())):
@@ -130,8 +155,8 @@ def find(view: str, start: int = 0, end: int | None = None, year: int | None = N
             if shift is not None:  # a match lies in one line: its start's shift is its end's
                 d = shift(a)
                 a, b = a + d, b + d
-            i = bisect.bisect_right(ends, a)  # the first mention ending after a
-            if i < len(ends) and starts[i] < b:
+            i = spans.place(a, b)
+            if i < 0:
                 continue
             try:
                 norm, printed = _norm(kind, m.groupdict(), year)
@@ -140,8 +165,7 @@ def find(view: str, start: int = 0, end: int | None = None, year: int | None = N
             if norm is None and kind in ("date", "iso", "span", "year"):
                 continue
             found.append(DateMention(a, b, kind, norm, printed))
-            starts.insert(i, a)
-            ends.insert(i, b)
+            spans.insert(i, a, b)
     return sorted(found, key=lambda f: f.start)
 
 

@@ -34,27 +34,13 @@ from . import (  # units also registers the "units" stage
     units,
 )
 from .config import MODELS_DIR
+from .dates import Spans
 from .elements import DOC_NUMBER_RE, norm_doc_number
 from .model import Document, Entity
 from .normalise import Compact, clean, compact, fold
 from .registry import register
 
 USER_DICT = MODELS_DIR / "units.dict"
-
-
-class Spans:
-    """Spans that never overlap, sorted by start and so by end too: an overlap test is a
-    bisection, not a scan."""
-
-    __slots__ = ("starts", "ends")
-
-    def __init__(self) -> None:
-        self.starts: list[int] = []
-        self.ends: list[int] = []
-
-    def overlaps(self, start: int, end: int) -> bool:
-        i = bisect.bisect_right(self.ends, start)  # the first span ending after `start`
-        return i < len(self.ends) and self.starts[i] < end
 
 
 class Mentions:
@@ -72,12 +58,10 @@ class Mentions:
         while end > start and raw[end - 1].isspace():
             end -= 1
         spans = self.spans[type_]
-        ends = spans.ends
-        i = bisect.bisect_right(ends, start)  # (Spans.overlaps inlined, and the insertion: 30,000 calls)
-        if start >= end or i < len(ends) and spans.starts[i] < end:
+        i = spans.place(start, end) if start < end else -1
+        if i < 0:
             return
-        spans.starts.insert(i, start)  # every span before i ends by `start`, so starts before it
-        ends.insert(i, end)
+        spans.insert(i, start, end)
         self.items.append(Entity(type_, raw[start:end], start, end, norm))
 
     def covered(self, start: int, end: int, types: tuple[str, ...]) -> bool:
@@ -109,7 +93,7 @@ def add_units(doc: Document, found: Mentions, flat: Compact) -> None:
             in_rows.add((at, key))
     for word in dictionary_units_in(text):  # (the others are not searched for)
         known.setdefault(word, None)
-    org_starts, org_ends = found.spans["ORG"].starts, found.spans["ORG"].ends
+    orgs = found.spans["ORG"]
     keys = [key for key in sorted(known, key=len, reverse=True) if len(key) >= 3]
     for n, places in sorted(_occurrences(keys, text).items()):  # longest names first
         key = keys[n]
@@ -121,8 +105,7 @@ def add_units(doc: Document, found: Mentions, flat: Compact) -> None:
             if (at, key) in in_rows:
                 continue  # a row's own name: its span is an ORG, or overlaps one
             start, end = offsets[at], offsets[at + len(key) - 1] + 1  # (flat.span)
-            i = bisect.bisect_right(org_ends, start)  # (Spans.overlaps: mostly the row's own span)
-            if i == len(org_ends) or org_starts[i] >= end:
+            if not orgs.overlaps(start, end):  # (mostly the row's own span)
                 add("ORG", start, end, known[key] or units.full_name(doc, doc.raw[start:end]))
 
 
