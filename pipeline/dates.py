@@ -19,6 +19,8 @@ from dataclasses import dataclass
 import cn2an
 import regex
 
+from .normalise import squeeze
+
 CN_DIGIT = "〇零一二三四五六七八九十"
 # the letter O, the circle and the digit zero stand in for 〇 in typed documents
 ZERO_LOOKALIKES = "OoΟ○0０"
@@ -57,7 +59,6 @@ _YEAR_MONTH = regex.compile(rf"年{S}(?:{NUM}){S}月")
 MARKS = {"span": regex.compile(rf"日{SPAN_SEP}"), "date": _YEAR_MONTH, "half": regex.compile("半年"),
          "quarter": regex.compile("季度"), "month": _YEAR_MONTH,
          "monthday": regex.compile(rf"月{S}(?:{NUM}){S}日"), "year": regex.compile("年")}
-_SPACES = regex.compile(r"\s+")
 
 
 class Spans:
@@ -98,7 +99,7 @@ class DateMention:
 @functools.lru_cache(maxsize=1024)
 def to_int(num: str) -> int:
     """A number printed in Arabic or Chinese numerals (`二〇二三`, `二OO六`, `二十八`)."""
-    num = _SPACES.sub("", num)
+    num = squeeze(num)
     if num.isdigit():
         return int(num)
     if len(num) == 4 and "十" not in num:  # a year read digit by digit

@@ -37,7 +37,7 @@ from .config import MODELS_DIR
 from .dates import Spans
 from .elements import DOC_NUMBER_RE, norm_doc_number
 from .model import Document, Entity
-from .normalise import Compact, clean, compact, fold
+from .normalise import Compact, clean, compact, fold, squeeze
 from .registry import register
 
 USER_DICT = MODELS_DIR / "units.dict"
@@ -81,7 +81,7 @@ def add_units(doc: Document, found: Mentions, flat: Compact) -> None:
     add = found.add
     in_rows: set[tuple[int, str]] = set()  # (where, name) of the names found in their rows
     for rec in doc.records:
-        key = squeezed_unit(rec.unit)
+        key = squeeze(fold(rec.unit))
         if not key:
             continue
         known.setdefault(key, rec.unit_full)
@@ -141,17 +141,6 @@ def _found_by_find(keys: list[str], text: str) -> dict[int, list[int]]:
                 places.append(at)
                 at = text.find(key, at + 1)
     return found
-
-
-# what `\s` matches (Unicode White_Space), to delete by str.translate rather than a regex
-_NO_SPACES = str.maketrans("", "", "\t\n\v\f\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
-                           "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
-
-
-@functools.lru_cache(maxsize=16384)
-def squeezed_unit(unit: str) -> str:
-    """The unit folded, without the spaces `\\s` matches."""
-    return fold(unit).translate(_NO_SPACES)
 
 
 def add_running_text_orgs(doc: Document, found: Mentions, flat: Compact) -> None:
@@ -317,7 +306,7 @@ def find_entities(doc: Document) -> Document:
     flat = compact(view)  # made once: every finder reads the view without its spaces
     found = Mentions(doc)
     for start, end in persons.find(view, doc.work["lines"], bylines=doc.genre == "newspaper", flat=flat):
-        found.add("PERSON", start, end, rx.sub(r"\s+", "", view[start:end]))
+        found.add("PERSON", start, end, squeeze(view[start:end]))
     add_units(doc, found, flat)
     add_numbers_and_titles(found, view)
     add_running_text_orgs(doc, found, flat)

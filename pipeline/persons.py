@@ -27,7 +27,7 @@ from .gazetteer import (
     leftmost_longest,
     literal_automaton,
 )
-from .normalise import Compact, compact, fold, parts_holding
+from .normalise import Compact, compact, fold, parts_holding, squeeze
 
 
 @dataclass(frozen=True)
@@ -48,7 +48,7 @@ def cues() -> Cues:
     cfg = config.load("entities")["person"]
     # cues are matched in the folded view (full-width punctuation made half-width)
     by_len = lambda xs: tuple(sorted({fold(x) for x in xs}, key=len, reverse=True))  # noqa: E731
-    return Cues(frozenset(rx.sub(r"\s", "", cfg["surnames"])), by_len(cfg["compound_surnames"]),
+    return Cues(frozenset(squeeze(cfg["surnames"])), by_len(cfg["compound_surnames"]),
                 by_len(cfg["titles"]), by_len(cfg["after_name"]), by_len(cfg["before_words"]),
                 by_len(cfg["credit_labels"] + cfg["sure_labels"]), frozenset(cfg["not_names"]),
                 frozenset(cfg["sure_labels"]), tuple(config.load("units")["suffixes"]["org"]))
@@ -259,7 +259,7 @@ def find(view: str, lines, bylines: bool = False, flat: Compact | None = None) -
         previous = text
     for a, b in official_names(flat.text, _cue_matches(cues_found, cue_starts, 0, len(flat.text))):
         found.add(flat.span(a, b))
-    names = {rx.sub(r"\s", "", view[a:b]) for a, b in found}
+    names = {squeeze(view[a:b]) for a, b in found}
     for name in names:  # every recurrence (a plain substring search, like a literal pattern's)
         at = flat.text.find(name)
         while at >= 0:
