@@ -19,6 +19,8 @@ from dataclasses import dataclass
 import cn2an
 import regex
 
+from .normalise import squeeze
+
 CN_DIGIT = "〇零一二三四五六七八九十"
 # the letter O, the circle and the digit zero stand in for 〇 in typed documents
 ZERO_LOOKALIKES = "OoΟ○0０"
@@ -57,7 +59,32 @@ _YEAR_MONTH = regex.compile(rf"年{S}(?:{NUM}){S}月")
 MARKS = {"span": regex.compile(rf"日{SPAN_SEP}"), "date": _YEAR_MONTH, "half": regex.compile("半年"),
          "quarter": regex.compile("季度"), "month": _YEAR_MONTH,
          "monthday": regex.compile(rf"月{S}(?:{NUM}){S}日"), "year": regex.compile("年")}
-_SPACES = regex.compile(r"\s+")
+
+
+class Spans:
+    """Spans that never overlap, sorted by start and so by end too: an overlap test is a
+    bisection, not a scan.  (Here, the module entities imports: its mentions of each type
+    are kept in one too.)"""
+
+    __slots__ = ("starts", "ends")
+
+    def __init__(self) -> None:
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+
+    def place(self, start: int, end: int) -> int:
+        """Where the span start:end goes among these (for `insert`), or -1 if it overlaps one."""
+        ends = self.ends
+        i = bisect.bisect_right(ends, start)  # the first span ending after `start`
+        return -1 if i < len(ends) and self.starts[i] < end else i
+
+    def insert(self, i: int, start: int, end: int) -> None:
+        """Keep the span start:end at its `place` i."""
+        self.starts.insert(i, start)  # every span before i ends by `start`, so starts before it
+        self.ends.insert(i, end)
+
+    def overlaps(self, start: int, end: int) -> bool:
+        return self.place(start, end) < 0
 
 
 @dataclass
@@ -72,7 +99,7 @@ class DateMention:
 @functools.lru_cache(maxsize=1024)
 def to_int(num: str) -> int:
     """A number printed in Arabic or Chinese numerals (`二〇二三`, `二OO六`, `二十八`)."""
-    num = _SPACES.sub("", num)
+    num = squeeze(num)
     if num.isdigit():
         return int(num)
     if len(num) == 4 and "十" not in num:  # a year read digit by digit
@@ -112,8 +139,7 @@ def find(view: str, start: int = 0, end: int | None = None, year: int | None = N
     """Every date or period in view[start:end], left to right, not overlapping."""
     end = len(view) if end is None else end
     found: list[DateMention] = []
-    starts: list[int] = []  # of `found`, sorted; the mentions never overlap, so their ends too
-    ends: list[int] = []
+    spans = Spans()  # of `found`
     dated = _DatedLines(view) if start == 0 and end == len(view) else None
     for kind, pattern in PATTERNS:
         if not all(view.find(lit, start, end) >= 0 for lit in REQUIRED.get(kind, ())):
@@ -130,8 +156,8 @@ def find(view: str, start: int = 0, end: int | None = None, year: int | None = N
             if shift is not None:  # a match lies in one line: its start's shift is its end's
                 d = shift(a)
                 a, b = a + d, b + d
-            i = bisect.bisect_right(ends, a)  # the first mention ending after a
-            if i < len(ends) and starts[i] < b:
+            i = spans.place(a, b)
+            if i < 0:
                 continue
             try:
                 norm, printed = _norm(kind, m.groupdict(), year)
@@ -140,8 +166,7 @@ def find(view: str, start: int = 0, end: int | None = None, year: int | None = N
             if norm is None and kind in ("date", "iso", "span", "year"):
                 continue
             found.append(DateMention(a, b, kind, norm, printed))
-            starts.insert(i, a)
-            ends.insert(i, b)
+            spans.insert(i, a, b)
     return sorted(found, key=lambda f: f.start)
 
 

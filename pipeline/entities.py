@@ -34,27 +34,13 @@ from . import (  # units also registers the "units" stage
     units,
 )
 from .config import MODELS_DIR
+from .dates import Spans
 from .elements import DOC_NUMBER_RE, norm_doc_number
 from .model import Document, Entity
-from .normalise import Compact, clean, compact, fold
+from .normalise import Compact, clean, compact, fold, squeeze
 from .registry import register
 
 USER_DICT = MODELS_DIR / "units.dict"
-
-
-class Spans:
-    """Spans that never overlap, sorted by start and so by end too: an overlap test is a
-    bisection, not a scan."""
-
-    __slots__ = ("starts", "ends")
-
-    def __init__(self) -> None:
-        self.starts: list[int] = []
-        self.ends: list[int] = []
-
-    def overlaps(self, start: int, end: int) -> bool:
-        i = bisect.bisect_right(self.ends, start)  # the first span ending after `start`
-        return i < len(self.ends) and self.starts[i] < end
 
 
 class Mentions:
@@ -72,12 +58,10 @@ class Mentions:
         while end > start and raw[end - 1].isspace():
             end -= 1
         spans = self.spans[type_]
-        ends = spans.ends
-        i = bisect.bisect_right(ends, start)  # (Spans.overlaps inlined, and the insertion: 30,000 calls)
-        if start >= end or i < len(ends) and spans.starts[i] < end:
+        i = spans.place(start, end) if start < end else -1
+        if i < 0:
             return
-        spans.starts.insert(i, start)  # every span before i ends by `start`, so starts before it
-        ends.insert(i, end)
+        spans.insert(i, start, end)
         self.items.append(Entity(type_, raw[start:end], start, end, norm))
 
     def covered(self, start: int, end: int, types: tuple[str, ...]) -> bool:
@@ -97,7 +81,7 @@ def add_units(doc: Document, found: Mentions, flat: Compact) -> None:
     add = found.add
     in_rows: set[tuple[int, str]] = set()  # (where, name) of the names found in their rows
     for rec in doc.records:
-        key = squeezed_unit(rec.unit)
+        key = squeeze(fold(rec.unit))
         if not key:
             continue
         known.setdefault(key, rec.unit_full)
@@ -109,7 +93,7 @@ def add_units(doc: Document, found: Mentions, flat: Compact) -> None:
             in_rows.add((at, key))
     for word in dictionary_units_in(text):  # (the others are not searched for)
         known.setdefault(word, None)
-    org_starts, org_ends = found.spans["ORG"].starts, found.spans["ORG"].ends
+    orgs = found.spans["ORG"]
     keys = [key for key in sorted(known, key=len, reverse=True) if len(key) >= 3]
     for n, places in sorted(_occurrences(keys, text).items()):  # longest names first
         key = keys[n]
@@ -121,8 +105,7 @@ def add_units(doc: Document, found: Mentions, flat: Compact) -> None:
             if (at, key) in in_rows:
                 continue  # a row's own name: its span is an ORG, or overlaps one
             start, end = offsets[at], offsets[at + len(key) - 1] + 1  # (flat.span)
-            i = bisect.bisect_right(org_ends, start)  # (Spans.overlaps: mostly the row's own span)
-            if i == len(org_ends) or org_starts[i] >= end:
+            if not orgs.overlaps(start, end):  # (mostly the row's own span)
                 add("ORG", start, end, known[key] or units.full_name(doc, doc.raw[start:end]))
 
 
@@ -135,14 +118,10 @@ def _occurrences(keys: list[str], text: str) -> dict[int, list[int]]:
         return {}
     if len(keys) * len(text) <= _FIND_LIMIT:  # a few names in a short text: an automaton costs more to build
         return _found_by_find(keys, text)
-    automaton = ahocorasick.Automaton()
-    for n, key in enumerate(keys):
-        automaton.add_word(key[::-1], n)
-    automaton.make_automaton()
     found = collections.defaultdict(list)
-    last = len(text) - 1  # a word's last character in the reversed text is its first
-    for at, n in automaton.iter(text[::-1]):
-        found[n].append(last - at)
+    automaton = gazetteer.literal_automaton(keys, reversed_=True, values=range(len(keys)))
+    for at, n in gazetteer.backward_occurrences(automaton, text):
+        found[n].append(at)
     for places in found.values():
         places.reverse()
     return found
@@ -162,17 +141,6 @@ def _found_by_find(keys: list[str], text: str) -> dict[int, list[int]]:
                 places.append(at)
                 at = text.find(key, at + 1)
     return found
-
-
-# what `\s` matches (Unicode White_Space), to delete by str.translate rather than a regex
-_NO_SPACES = str.maketrans("", "", "\t\n\v\f\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
-                           "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
-
-
-@functools.lru_cache(maxsize=16384)
-def squeezed_unit(unit: str) -> str:
-    """The unit folded, without the spaces `\\s` matches."""
-    return fold(unit).translate(_NO_SPACES)
 
 
 def add_running_text_orgs(doc: Document, found: Mentions, flat: Compact) -> None:
@@ -280,20 +248,14 @@ def dictionary_units() -> tuple[str, ...]:
 @functools.lru_cache(maxsize=1)
 def _dictionary_automaton() -> ahocorasick.Automaton:
     """The dictionary units spelt backwards (few last characters: a small root, a fast scan)."""
-    automaton = ahocorasick.Automaton()
-    for i, word in enumerate(dictionary_units()):
-        if not automaton.exists(word[::-1]):  # (a word listed twice keeps its first place)
-            automaton.add_word(word[::-1], i)
-    automaton.make_automaton()
-    return automaton
+    words = dictionary_units()  # (a word listed twice keeps its first place)
+    return gazetteer.literal_automaton(words, reversed_=True, values=range(len(words)))
 
 
 def dictionary_units_in(text: str) -> list[str]:
     """The dictionary units that occur in text, in one pass, in the dictionary's order."""
-    if not dictionary_units():
-        return []
     words = dictionary_units()
-    return [words[i] for i in sorted({i for _, i in _dictionary_automaton().iter(text[::-1])})]
+    return [words[i] for i in sorted({i for _, i in gazetteer.backward_occurrences(_dictionary_automaton(), text)})]
 
 
 def add_places(doc: Document, found: Mentions, flat: Compact) -> None:
@@ -344,7 +306,7 @@ def find_entities(doc: Document) -> Document:
     flat = compact(view)  # made once: every finder reads the view without its spaces
     found = Mentions(doc)
     for start, end in persons.find(view, doc.work["lines"], bylines=doc.genre == "newspaper", flat=flat):
-        found.add("PERSON", start, end, rx.sub(r"\s+", "", view[start:end]))
+        found.add("PERSON", start, end, squeeze(view[start:end]))
     add_units(doc, found, flat)
     add_numbers_and_titles(found, view)
     add_running_text_orgs(doc, found, flat)

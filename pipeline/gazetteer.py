@@ -11,8 +11,10 @@ from __future__ import annotations
 import csv
 import functools
 import importlib.util
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import ahocorasick
 
@@ -95,29 +97,39 @@ class Gazetteer:
     def find_all(self, text: str) -> list[tuple[int, Division]]:
         """Every full division name in text, left to right, longest first."""
         return [(start, self.by_name[text[start:end]][0])
-                for start, end in literal_matches(self.reversed_names, text, reversed_=True)]
+                for start, end in literal_matches(self.reversed_names, text)]
 
 
-def literal_automaton(words, reversed_: bool = False) -> ahocorasick.Automaton:
-    """An Aho-Corasick automaton of these (non-empty) words, for `literal_matches`; spelt
-    backwards, for a text run backwards, when the words share few last characters but
-    start with many (its root then has a few children, not hundreds)."""
+def literal_automaton(words: Iterable[str], reversed_: bool = False,
+                      values: Iterable[Any] | None = None) -> ahocorasick.Automaton:
+    """An Aho-Corasick automaton of these (non-empty) words, each with its value: its length
+    (for `literal_matches`) unless `values` gives them, in the words' order (a word listed
+    twice keeps its first).  Spelt backwards (`reversed_`, for `backward_occurrences` and
+    `literal_matches`) when the words share few last characters but start with many: its
+    root then has a few children, not hundreds, and every character of the text tries them."""
     automaton = ahocorasick.Automaton()
-    for word in words:
-        automaton.add_word(word[::-1] if reversed_ else word, len(word))
+    for word, value in zip(words, values) if values is not None else ((w, len(w)) for w in words):
+        key = word[::-1] if reversed_ else word
+        if not automaton.exists(key):
+            automaton.add_word(key, value)
     automaton.make_automaton()
     return automaton
 
 
-def literal_matches(automaton: ahocorasick.Automaton, text: str, reversed_: bool = False) -> list[tuple[int, int]]:
-    """(start, end) of what `regex.finditer` of an alternation of the words, longest first,
-    finds: left to right, the longest word at each place, never overlapping."""
+def backward_occurrences(automaton: ahocorasick.Automaton, text: str) -> list[tuple[int, Any]]:
+    """(start, value) of every occurrence (overlapping ones too) in text of the words of an
+    automaton spelt backwards, run over the text backwards: right to left."""
     if automaton.kind == ahocorasick.EMPTY:
         return []
-    if reversed_:
-        last = len(text) - 1  # a word's last character in the reversed text is its first
-        return leftmost_longest((last - at, n) for at, n in automaton.iter(text[::-1]))
-    return leftmost_longest((at - n + 1, n) for at, n in automaton.iter(text))
+    last = len(text) - 1  # a word's last character in the reversed text is its first
+    return [(last - at, value) for at, value in automaton.iter(text[::-1])]
+
+
+def literal_matches(automaton: ahocorasick.Automaton, text: str) -> list[tuple[int, int]]:
+    """(start, end) of what `regex.finditer` of an alternation of the words, longest first,
+    finds: left to right, the longest word at each place, never overlapping (`automaton`:
+    a `literal_automaton` of the words spelt backwards, its values their lengths)."""
+    return leftmost_longest(backward_occurrences(automaton, text))
 
 
 def leftmost_longest(found) -> list[tuple[int, int]]:

@@ -22,8 +22,12 @@ import ahocorasick
 import regex
 
 from . import config, rx
-from .gazetteer import leftmost_longest, literal_automaton, literal_matches
-from .normalise import Compact, compact, fold, parts_holding
+from .gazetteer import (
+    backward_occurrences,
+    leftmost_longest,
+    literal_automaton,
+)
+from .normalise import Compact, compact, fold, parts_holding, squeeze
 
 
 @dataclass(frozen=True)
@@ -44,7 +48,7 @@ def cues() -> Cues:
     cfg = config.load("entities")["person"]
     # cues are matched in the folded view (full-width punctuation made half-width)
     by_len = lambda xs: tuple(sorted({fold(x) for x in xs}, key=len, reverse=True))  # noqa: E731
-    return Cues(frozenset(rx.sub(r"\s", "", cfg["surnames"])), by_len(cfg["compound_surnames"]),
+    return Cues(frozenset(squeeze(cfg["surnames"])), by_len(cfg["compound_surnames"]),
                 by_len(cfg["titles"]), by_len(cfg["after_name"]), by_len(cfg["before_words"]),
                 by_len(cfg["credit_labels"] + cfg["sure_labels"]), frozenset(cfg["not_names"]),
                 frozenset(cfg["sure_labels"]), tuple(config.load("units")["suffixes"]["org"]))
@@ -108,12 +112,6 @@ def _credit_patterns():
             regex.compile(rf"[。！？”\"]\s*[(（]({NAME}?)[)）]\s*$"))
 
 
-@functools.lru_cache(maxsize=1)
-def _official_automata() -> tuple[ahocorasick.Automaton, ahocorasick.Automaton]:
-    """Titles, and words after a name: literals, found as an alternation of them would be."""
-    return literal_automaton(cues().titles), literal_automaton(cues().before)
-
-
 def _longest_name(chars: str) -> str | None:
     for n in range(min(4, len(chars)), 1, -1):
         if is_name(chars[:n]):
@@ -121,15 +119,13 @@ def _longest_name(chars: str) -> str | None:
     return None
 
 
-def official_names(text: str, line: bool = False, cue_matches=None) -> list[tuple[int, int]]:
+def official_names(text: str, cue_matches: tuple[list[tuple[int, int]], list[tuple[int, int]]],
+                   line: bool = False) -> list[tuple[int, int]]:
     """Spans in a text without spaces: `副市长彭晓明主持`, `习近平总书记`.  In a `line`, a
-    name may also close it (`约谈人：县政府副县长 廖文彬`).  `cue_matches`: the
-    `literal_matches` of the titles and of the words after a name in text, if known."""
+    name may also close it (`约谈人：县政府副县长 廖文彬`).  `cue_matches`: where an
+    alternation of the titles, and one of the words after a name, match in text (`_cue_matches`)."""
     c = cues()
     spans = []
-    if cue_matches is None:
-        titles, before = _official_automata()
-        cue_matches = literal_matches(titles, text), literal_matches(before, text)
     title_matches, before_matches = cue_matches
     for _, i in title_matches:
         for n in (4, 3, 2):
@@ -175,31 +171,32 @@ def flat_range(flat: Compact, start: int, end: int) -> tuple[int, int]:
     return i, bisect.bisect_left(flat.offsets, end, i)
 
 
-def within(flat: Compact, start: int, end: int) -> Compact:
-    """`compact(view, start, end)` cut out of `flat == compact(view)`: the same text and offsets."""
-    i, j = flat_range(flat, start, end)
-    return Compact(flat.text[i:j], flat.offsets[i:j], end)
-
-
 @functools.lru_cache(maxsize=1)
 def _cue_automaton() -> ahocorasick.Automaton:
     """Titles and words after a name, each with (its length, a title?, a word after a name?);
     spelt backwards, for the text run backwards: a dozen last characters at the root, not
     three dozen first ones (every character of the text tries the root's children)."""
-    automaton = ahocorasick.Automaton()
     titles, before = set(cues().titles), set(cues().before)
-    for cue in titles | before:
-        automaton.add_word(cue[::-1], (len(cue), cue in titles, cue in before))
-    automaton.make_automaton()
-    return automaton
+    both = list(titles | before)
+    return literal_automaton(both, reversed_=True, values=[(len(c), c in titles, c in before) for c in both])
 
 
 def _cues_in(flat: Compact) -> list[tuple[int, int, bool, bool]]:
-    """(start, length, a title?, a word after a name?) of every cue in the squeezed text."""
-    if not cues().titles + cues().before:
-        return []
-    last = len(flat.text) - 1  # a cue's last character in the reversed text is its first
-    return [(last - at, n, title, after) for at, (n, title, after) in _cue_automaton().iter(flat.text[::-1])]
+    """(start, length, a title?, a word after a name?) of every cue in the squeezed text, by start."""
+    found = [(at, n, title, after) for at, (n, title, after) in backward_occurrences(_cue_automaton(), flat.text)]
+    found.reverse()  # (found right to left)
+    return found
+
+
+def _cue_matches(found: list[tuple[int, int, bool, bool]], starts: list[int], i: int,
+                 j: int) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """The `literal_matches` of the titles, and of the words after a name, in text[i:j] (offsets
+    in it), from the cues `found` in the text (`_cues_in`; `starts`: theirs): one scan of the
+    text serves every line."""
+    inside = [(at - i, n, title, after) for at, n, title, after
+              in found[bisect.bisect_left(starts, i):bisect.bisect_left(starts, j)] if at + n <= j]
+    return (leftmost_longest((at, n) for at, n, title, _ in inside if title),
+            leftmost_longest((at, n) for at, n, _, after in inside if after))
 
 
 def _lines_with_cues(flat: Compact, lines: list, found: list) -> set[int]:
@@ -214,11 +211,7 @@ def _lines_with_cues(flat: Compact, lines: list, found: list) -> set[int]:
 def _credit_automaton() -> ahocorasick.Automaton:
     """What a line needs for `credit_names` or `listed_name` to find anything in it: a long
     credit label, `摄`, a bracket (the short labels, `文`, `图`, are `_short_label_re`'s)."""
-    automaton = ahocorasick.Automaton()
-    for word in [x for x in cues().labels if len(x) > 1] + ["摄", "(", "（", ")", "）"]:
-        automaton.add_word(word, len(word))
-    automaton.make_automaton()
-    return automaton
+    return literal_automaton([x for x in cues().labels if len(x) > 1] + ["摄", "(", "（", ")", "）"])
 
 
 @functools.lru_cache(maxsize=1)
@@ -241,6 +234,7 @@ def find(view: str, lines, bylines: bool = False, flat: Compact | None = None) -
     flat = flat or compact(view)
     lines = list(lines)  # (as split: in order)
     cues_found = _cues_in(flat)
+    cue_starts = [at for at, _, _, _ in cues_found]
     with_cues = _lines_with_cues(flat, lines, cues_found)
     with_credits = _lines_with_credits(view, lines)
     found: set[tuple[int, int]] = set()
@@ -255,18 +249,17 @@ def find(view: str, lines, bylines: bool = False, flat: Compact | None = None) -
             for a, b in credit_names(text):
                 found.add((ln.start + a, ln.start + b))
         if k in with_cues:
-            line = within(flat, ln.start, ln.end)
-            for a, b in official_names(line.text, line=True):
+            i, j = flat_range(flat, ln.start, ln.end)
+            line = Compact(flat.text[i:j], flat.offsets[i:j], ln.end)  # compact(view, ln.start, ln.end)
+            for a, b in official_names(line.text, _cue_matches(cues_found, cue_starts, i, j), line=True):
                 found.add(line.span(a, b))
         span = (byline_name(text, previous) if bylines else None) or (listed_name(text) if k in with_credits else None)
         if span:
             found.add((ln.start + span[0], ln.start + span[1]))
         previous = text
-    matches = (leftmost_longest((at, n) for at, n, title, _ in cues_found if title),
-               leftmost_longest((at, n) for at, n, _, after in cues_found if after))
-    for a, b in official_names(flat.text, cue_matches=matches):
+    for a, b in official_names(flat.text, _cue_matches(cues_found, cue_starts, 0, len(flat.text))):
         found.add(flat.span(a, b))
-    names = {rx.sub(r"\s", "", view[a:b]) for a, b in found}
+    names = {squeeze(view[a:b]) for a, b in found}
     for name in names:  # every recurrence (a plain substring search, like a literal pattern's)
         at = flat.text.find(name)
         while at >= 0:
