@@ -15,7 +15,7 @@ from setuptools import setup
 COMPILED = [
     "checks", "commitments", "config", "dates", "elements", "entities", "gazetteer", "normalise",
     "pattern_words", "persons", "rankings", "registry", "rx", "section_cues", "segment",
-    "segment_units", "segmenter", "table_records", "table_rows", "tables", "units",
+    "segment_units", "segmenter", "spans", "table_records", "table_rows", "tables", "units",
 ]
 
 

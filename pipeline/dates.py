@@ -20,6 +20,7 @@ import cn2an
 import regex
 
 from .normalise import squeeze
+from .spans import Spans
 
 CN_DIGIT = "〇零一二三四五六七八九十"
 # the letter O, the circle and the digit zero stand in for 〇 in typed documents
@@ -59,32 +60,6 @@ _YEAR_MONTH = regex.compile(rf"年{S}(?:{NUM}){S}月")
 MARKS = {"span": regex.compile(rf"日{SPAN_SEP}"), "date": _YEAR_MONTH, "half": regex.compile("半年"),
          "quarter": regex.compile("季度"), "month": _YEAR_MONTH,
          "monthday": regex.compile(rf"月{S}(?:{NUM}){S}日"), "year": regex.compile("年")}
-
-
-class Spans:
-    """Spans that never overlap, sorted by start and so by end too: an overlap test is a
-    bisection, not a scan.  (Here, the module entities imports: its mentions of each type
-    are kept in one too.)"""
-
-    __slots__ = ("starts", "ends")
-
-    def __init__(self) -> None:
-        self.starts: list[int] = []
-        self.ends: list[int] = []
-
-    def place(self, start: int, end: int) -> int:
-        """Where the span start:end goes among these (for `insert`), or -1 if it overlaps one."""
-        ends = self.ends
-        i = bisect.bisect_right(ends, start)  # the first span ending after `start`
-        return -1 if i < len(ends) and self.starts[i] < end else i
-
-    def insert(self, i: int, start: int, end: int) -> None:
-        """Keep the span start:end at its `place` i."""
-        self.starts.insert(i, start)  # every span before i ends by `start`, so starts before it
-        self.ends.insert(i, end)
-
-    def overlaps(self, start: int, end: int) -> bool:
-        return self.place(start, end) < 0
 
 
 @dataclass

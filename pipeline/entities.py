@@ -34,11 +34,11 @@ from . import (  # units also registers the "units" stage
     units,
 )
 from .config import MODELS_DIR
-from .dates import Spans
 from .elements import DOC_NUMBER_RE, norm_doc_number
 from .model import Document, Entity
 from .normalise import Compact, clean, compact, fold, squeeze
 from .registry import register
+from .spans import Spans
 
 USER_DICT = MODELS_DIR / "units.dict"
 

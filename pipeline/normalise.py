@@ -12,12 +12,10 @@
 """
 from __future__ import annotations
 
-import bisect
 import functools
 import re
-from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Callable, Protocol
+from typing import Any, Callable
 
 import regex
 
@@ -206,23 +204,6 @@ def split_lines(raw: str) -> list[Line]:
         append(Line(pos, end - 1 if crlf and piece.endswith("\r") else end))
         pos = end + 1
     return lines
-
-
-class Spanned(Protocol):
-    start: int
-    end: int
-
-
-def parts_holding(spans: Iterable[tuple[int, int]], parts: Sequence[Spanned]) -> set[int]:
-    """The indices of the parts (disjoint and in order, as lines and segment's units are)
-    that hold one of these raw spans whole."""
-    starts = [p.start for p in parts]
-    out: set[int] = set()
-    for first, end in spans:
-        k = bisect.bisect_right(starts, first) - 1
-        if k >= 0 and end <= parts[k].end:
-            out.add(k)
-    return out
 
 
 def typical_width(bodies: list[str]) -> int:

@@ -27,7 +27,8 @@ from .gazetteer import (
     leftmost_longest,
     literal_automaton,
 )
-from .normalise import Compact, compact, fold, parts_holding, squeeze
+from .normalise import Compact, compact, fold, squeeze
+from .spans import parts_holding
 
 
 @dataclass(frozen=True)

@@ -20,10 +20,11 @@ import regex
 
 from . import config
 from .model import Document, Section
-from .normalise import clean, clean_cached, parts_holding
+from .normalise import clean, clean_cached
 from .registry import register
 from .section_cues import cues, header_words, org_ending
 from .segment_units import NUM, ORG_LIKE, SENTENCE, Unit, make_units
+from .spans import parts_holding
 
 HAN_ONLY = regex.compile(r"^\p{Han}+$")
 WORDISH = regex.compile(r"[\p{Han}\w]")
