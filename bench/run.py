@@ -194,6 +194,11 @@ def mb(x: float) -> str:
     return f"{x / 1e6:.0f} MB"
 
 
+def same_output(a: dict, b: dict) -> bool:
+    """Whether two runs wrote the same documents.jsonl, byte for byte."""
+    return Path(a["out"], "documents.jsonl").read_bytes() == Path(b["out"], "documents.jsonl").read_bytes()
+
+
 def report(runs: dict, total_bytes: int, jobs: int, build: str) -> None:
     rate = {k: total_bytes / 1e6 / r["seconds"] for k, r in runs.items()}
     cpu_rate = {k: total_bytes / 1e6 / r["cpu"] for k, r in runs.items()}
@@ -216,9 +221,8 @@ def report(runs: dict, total_bytes: int, jobs: int, build: str) -> None:
         print(f"tongbao 1 job (pure Python) / jieba.lcut:  {rate['pure_1'] / rate['jieba']:.2f}x wall, "
               f"{cpu_rate['pure_1'] / cpu_rate['jieba']:.2f}x per CPU second; compiled / pure: "
               f"{cpu_rate['tongbao_1'] / cpu_rate['pure_1']:.2f}x per CPU second")
-        same = Path(runs["tongbao_1"]["out"], "documents.jsonl").read_bytes() == \
-            Path(runs["pure_1"]["out"], "documents.jsonl").read_bytes()
-        print(f"output of the compiled and the pure Python build byte-identical: {same}")
+        print(f"output of the compiled and the pure Python build byte-identical: "
+              f"{same_output(runs['tongbao_1'], runs['pure_1'])}")
     if f"tongbao_{jobs}" in runs:
         print(f"tongbao {jobs} jobs / 1 job:        {rate[f'tongbao_{jobs}'] / rate['tongbao_1']:.2f}x  "
               f"(goal >= 1.7 with 2 jobs)")
@@ -226,8 +230,7 @@ def report(runs: dict, total_bytes: int, jobs: int, build: str) -> None:
         print(f"  CPU seconds, 1 job / {jobs} jobs: {cpu_1:.1f} / {cpu_n:.1f}: on an idle machine "
               f"{jobs} jobs would give {jobs * cpu_1 / cpu_n:.2f}x (extra work of parallel runs: "
               f"{cpu_n / cpu_1 - 1:+.0%})")
-        same = Path(runs["tongbao_1"]["out"], "documents.jsonl").read_bytes() == \
-            Path(runs[f"tongbao_{jobs}"]["out"], "documents.jsonl").read_bytes()
+        same = same_output(runs["tongbao_1"], runs[f"tongbao_{jobs}"])
         print(f"output of 1 and {jobs} jobs byte-identical: {same}")
     for key in (k for k in runs if k.startswith(("tongbao", "pure"))):
         r = runs[key]

@@ -26,7 +26,7 @@ from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Container, Iterable, Iterator
+from typing import Callable, Collection, Container, Iterable, Iterator
 
 from . import registry
 from .model import Document, doc_id_of
@@ -339,7 +339,7 @@ def default_jobs() -> int:
 
 
 def run(paths: Iterable[str], pipeline: Pipeline | None = None, *, jobs: int = 1,
-        dask: str | None = None, batch_size: int = 16, skip: Container[str] = frozenset(),
+        dask: str | None = None, batch_size: int = 16, skip: Collection[str] = frozenset(),
         stages: list[str] | None = None, timings: dict[str, float] | None = None,
         limits: Limits | None = None) -> Iterator[Outcome]:
     """Outcomes of `paths`, lazily and in input order.
@@ -417,7 +417,7 @@ def _run(paths, pipeline, jobs, dask, batch_size, skip, stages, timings, limits)
 
 
 
-def _run_dask(paths: Iterator[str], address: str, jobs: int, batch_size: int, skip: Container[str],
+def _run_dask(paths: Iterator[str], address: str, jobs: int, batch_size: int, skip: Collection[str],
               stages: list[str] | None, timings: dict[str, float] | None,
               limits: Limits) -> Iterator[Outcome]:
     """Partitions of paths go to the cluster; JSONL partitions come back in order.
@@ -436,7 +436,7 @@ def _run_dask(paths: Iterator[str], address: str, jobs: int, batch_size: int, sk
         client = Client(address)
     try:
         # (in a list: scatter would send the items of a bare set one by one)
-        skip_data = client.scatter([frozenset(skip)], broadcast=True)[0] if skip else frozenset()  # type: ignore[call-overload]  # (`skip` is a set of doc_ids here: cli passes one)
+        skip_data = client.scatter([frozenset(skip)], broadcast=True)[0] if skip else frozenset()
         kwargs = {"stages": stages, "timed": timings is not None, "skip": skip_data, "limits": limits}
         n_workers = max(len(client.scheduler_info().get("workers", {})), 1)
         workers = Workers(lambda: client.get_executor(pure=False), work_batch, kwargs,
