@@ -49,7 +49,7 @@ from mypy_extensions import mypyc_attr
 
 from . import config, rx, segmenter
 from .model import Commitment, Document, Record, Section
-from .normalise import clean, squeeze, squeezer
+from .normalise import Compact, clean, compact, squeeze, squeezer
 from .registry import register
 
 log = logging.getLogger("tongbao")
@@ -200,11 +200,11 @@ def split_sentences(view: str, start: int, end: int, squeeze=squeeze) -> list[Se
     out, opening = [], r["open"]
     for a, b in zip(cuts, cuts[1:]):
         piece = view[a:b]
-        text = squeeze(piece)
+        body = piece.strip()  # first: str.strip() takes \x1c-\x1f for space, regex's squeeze does not
+        text = squeeze(body)
         if text and _HAN.search(text):
-            # (the span without the whitespace around it: str.strip() strips what isspace() is)
-            out.append(Sentence(a + len(piece) - len(piece.lstrip()), b - len(piece) + len(piece.rstrip()),
-                                text, text[0] in opening))
+            a += len(piece) - len(piece.lstrip())
+            out.append(Sentence(a, a + len(body), text, text[0] in opening))
     return out
 
 
@@ -471,12 +471,13 @@ def read_news(doc: Document, section: Section, view: str) -> list[tuple[Sentence
         inside_quote = _QuoteDepth(view, a)
         plan: tuple[str | None, str] | None = None  # (speaker, trigger) of a work plan
         voice = _Voice(doc, view, sents)         # the last `X局局长认为` in the paragraph
+        before = _Attributions(view, a, b)         # the `X说，` before a quote, when one asks
         for k, s in enumerate(sents):
             if s.quoted or inside_quote.at(s.start):
                 voice.quoted.add(k)
                 cue = _quote_cue(s.text)
                 if cue and not excluded(s.text, cue):
-                    speaker = cue.subject or quote_speaker(doc, view, a, b, s)
+                    speaker = cue.subject or quote_speaker(doc, view, b, s, before)
                     if speaker:
                         found.append((s, cue, speaker))
                 continue
@@ -598,20 +599,14 @@ def speaker_of(doc: Document, view: str, who: str) -> str | None:
     return name
 
 
-# how far before a quotation its attribution (`党委书记X说，`) is looked for first, in
-# characters: the nearest one is what counts, and a long paragraph of many quotes would
-# otherwise be read again from its start for each (the rest is read when these hold none)
-ATTRIBUTION_REACH = 200
-
-
 @functools.lru_cache(maxsize=4)
 def _squeezed(view: str) -> str:
     return squeeze(view)
 
 
-def quote_speaker(doc: Document, view: str, lo: int, hi: int, s: Sentence) -> str | None:
+def quote_speaker(doc: Document, view: str, hi: int, s: Sentence, before: "_Attributions") -> str | None:
     """Who a quoted sentence belongs to: the attribution after its quotation
-    (up to the next quote), else the one just before it."""
+    (up to the next quote), else the last one of its paragraph before it."""
     r = rules()
     close = next((j for j in range(s.start, hi) if view[j] in "”」』"), None)
     if close is not None:
@@ -620,12 +615,35 @@ def quote_speaker(doc: Document, view: str, lo: int, hi: int, s: Sentence) -> st
         m = r["attribution"].search(after)
         if m:
             return speaker_of(doc, view, m["who"])
-    near = max(lo, s.start - ATTRIBUTION_REACH)
-    for a in dict.fromkeys((near, lo)):  # the nearest text first, then the paragraph from its start
-        ms = list(r["attribution"].finditer(squeeze(view[a:s.start])))
-        if ms:
-            return speaker_of(doc, view, ms[-1]["who"])
-    return None
+    who = before.last_before(s.start)
+    return speaker_of(doc, view, who) if who else None
+
+
+class _Attributions:
+    """The attributions of a paragraph (`党委书记X说，`), found in one pass over its squeezed
+    text when a quote first asks: a paragraph of many quotes is not read again for each."""
+
+    def __init__(self, view: str, lo: int, hi: int) -> None:
+        self.view, self.lo, self.hi = view, lo, hi
+        self.flat: Compact | None = None
+        self.found: list = []  # the matches, in order (they never overlap: their ends ascend)
+        self.ends: list[int] = []
+
+    def last_before(self, at: int) -> str | None:
+        """The `who` of the last attribution in view[lo:at] (squeezed), as a search of that
+        text alone finds it."""
+        pattern = rules()["attribution"]
+        if self.flat is None:
+            self.flat = compact(self.view, self.lo, self.hi)
+            self.found = list(pattern.finditer(self.flat.text))
+            self.ends = [m.end() for m in self.found]
+        pos = bisect.bisect_left(self.flat.offsets, at)  # squeezed characters before `at`
+        k = bisect.bisect_right(self.ends, pos)  # the matches that end by then
+        if k < len(self.found) and self.found[k].start() < pos:
+            # one runs past `at`: cut there, the text may match otherwise (rare)
+            ms = list(pattern.finditer(self.flat.text[:pos]))
+            return ms[-1]["who"] if ms else None
+        return self.found[k - 1]["who"] if k else None
 
 
 # ----------------------------------------------------------------------- output

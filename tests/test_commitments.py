@@ -9,7 +9,6 @@ import re
 import pytest
 
 from pipeline.commitments import (
-    ATTRIBUTION_REACH,
     commitments_of,
     excluded,
     find_cue,
@@ -44,6 +43,13 @@ def test_sentences_end_at_marks_and_semicolons():
 def test_a_quote_keeps_its_closing_mark_and_an_introduced_utterance_stands_alone():
     text = "“我们要全民动员。”会上，书记秦振衡说，“让我们全力打好决胜战！”"
     assert sentences(text) == ["“我们要全民动员。”", "会上，书记秦振衡说，", "“让我们全力打好决胜战！”"]
+
+
+def test_a_sentence_drops_the_separators_around_it_as_whitespace():
+    # \x1c-\x1f are whitespace to str.strip() but not to regex's \s: trimmed before squeezing
+    text = "前言。\x1c下一步，我们将加强整改。\x1f"
+    found = split_sentences(text, 0, len(text))
+    assert [(s.start, s.end, s.text) for s in found] == [(0, 3, "前言。"), (4, 16, "下一步，我们将加强整改。")]
 
 
 def test_a_quoted_phrase_inside_a_sentence_does_not_cut_it():
@@ -259,7 +265,7 @@ def test_a_quotes_attribution_is_found_however_far_back_in_its_paragraph():
     quote = "“下一步,我们将全力以赴完成整改任务。”\n"
     filler = "今年以来,全市上下围绕创建目标扎实推进各项工作,取得了明显成效。" * 8  # 256 characters
     near, far = ("市文联主席陈锐锋说," + body + quote for body in ("", filler))
-    assert len(filler) > ATTRIBUTION_REACH
+    assert len(filler) > 200  # further back than a window of the text just before the quote
     assert [(c.speaker, c.text) for c in speech(far, kind="news")] == [
         (c.speaker, c.text) for c in speech(near, kind="news")] == [("市文联", "下一步,我们将全力以赴完成整改任务。")]
 
