@@ -530,11 +530,9 @@ class _QuoteDepth:
     """How many quotations are open at a position of a paragraph starting at lo, asked
     at ascending positions: each one only reads the quote marks since the last."""
     def __init__(self, view: str, lo: int):
-        self.view, self.lo, self.pos, self.depth = view, lo, lo, 0
+        self.view, self.pos, self.depth = view, lo, 0
 
     def at(self, i: int) -> bool:
-        if i < self.pos:  # (asked backwards: start over)
-            self.pos, self.depth = self.lo, 0
         for m in _QUOTE_MARK.finditer(self.view, self.pos, max(i, self.pos)):
             if m.group() in "“「『":
                 self.depth += 1
@@ -676,11 +674,9 @@ def unnumbered(view: str, start: int, end: int) -> int:
     return i if i < end else start
 
 
-def display(doc: Document, start: int, end: int, noise: list | None = None) -> tuple[int, int, str]:
-    """Raw span and cleaned text of a sentence: ocr_noise left out, an outer
-    pair of quotation marks dropped (noise: ocr_noise_spans(doc), when the caller has it)."""
-    if noise is None:
-        noise = ocr_noise_spans(doc)
+def display(doc: Document, start: int, end: int, noise: list[tuple[int, int]]) -> tuple[int, int, str]:
+    """Raw span and cleaned text of a sentence: ocr_noise (`ocr_noise_spans(doc)`) left out,
+    an outer pair of quotation marks dropped."""
     return start, end, unquote(clean(_without(doc.raw, start, end, noise) if noise else doc.raw[start:end]))
 
 
@@ -777,21 +773,22 @@ def full_name(doc: Document, speaker: str) -> str:
         return speaker
 
 
-def masked_view(doc: Document) -> str:
-    """The folded view with ocr_noise blanked out (same length): junk never holds a cue."""
+def masked_view(doc: Document, noise: list[tuple[int, int]]) -> str:
+    """The folded view with ocr_noise (`ocr_noise_spans(doc)`) blanked out (same length):
+    junk never holds a cue."""
     view = doc.work.get("view", doc.raw)
-    for f in doc.flags:
-        if f.code == "ocr_noise" and f.start is not None and f.end is not None:
-            view = view[:f.start] + " " * (f.end - f.start) + view[f.end:]
+    for start, end in noise:
+        view = view[:start] + " " * (end - start) + view[end:]
     return view
 
 
 def commitments_of(doc: Document) -> list[RankedCommitment]:
-    view = masked_view(doc)
+    noise = ocr_noise_spans(doc)
+    view = masked_view(doc, noise)
     doc.work["commitments_squeeze"] = squeezer(view)  # (for pieces of the view)
     types = rules()["types"]
     leader = is_leader_speech(doc)
-    out, seen, noise = [], set(), None
+    out, seen = [], set()
     ranked = None
     # speakers repeat: one lookup each of their rank and full name
     rank_memo: dict[str, Record | None] = {}
@@ -803,8 +800,6 @@ def commitments_of(doc: Document) -> list[RankedCommitment]:
         for s, cue, speaker in merge_numbered(view, reader(doc, section, view)):
             if not speaker:
                 continue
-            if noise is None:
-                noise = ocr_noise_spans(doc)
             start, end, text = display(doc, unnumbered(view, s.start, s.end), s.end, noise)
             key = squeeze(text)
             if not key or key in seen:
