@@ -40,7 +40,6 @@ from __future__ import annotations
 import bisect
 import functools
 import logging
-import operator
 from dataclasses import dataclass
 from itertools import accumulate
 
@@ -362,12 +361,12 @@ def states_action(text: str) -> bool:
 
 def paragraphs_of(doc: Document, section: Section) -> list[tuple[int, int]]:
     """The section's paragraphs (PDF wraps re-joined), clipped to the section."""
-    paras, ends, ordered = _paragraph_spans(doc)
-    # (in order, only the paragraphs from the first that ends after the section's start)
-    first = bisect.bisect_right(ends, section.start) if ordered else 0
+    paras, ends = _paragraph_spans(doc)
     out = []
-    for start, end in paras[first:]:
-        if ordered and start >= section.end:
+    # (paragraphs come in order, as normalise makes them: from the first that ends after the
+    # section's start, to the first that starts after its end)
+    for start, end in paras[bisect.bisect_right(ends, section.start):]:
+        if start >= section.end:
             break
         a, b = max(start, section.start), min(end, section.end)
         if a < b:
@@ -375,18 +374,11 @@ def paragraphs_of(doc: Document, section: Section) -> list[tuple[int, int]]:
     return out or [(section.start, section.end)]
 
 
-_START, _END = operator.attrgetter("start"), operator.attrgetter("end")
-
-
-def _paragraph_spans(doc: Document) -> tuple[list[tuple[int, int]], list[int], bool]:
-    """The paragraphs' spans, their ends, and whether both starts and ends ascend
-    (computed once per document)."""
+def _paragraph_spans(doc: Document) -> tuple[list[tuple[int, int]], list[int]]:
+    """The paragraphs' spans and their ends (computed once per document)."""
     if "commitments_paragraphs" not in doc.work:
         found = doc.work.get("paragraphs") or []
-        starts, ends = list(map(_START, found)), list(map(_END, found))
-        # (a list that equals its sorted copy does not descend: timsort checks that in one pass)
-        ordered = starts == sorted(starts) and ends == sorted(ends)
-        doc.work["commitments_paragraphs"] = list(zip(starts, ends)), ends, ordered
+        doc.work["commitments_paragraphs"] = [(p.start, p.end) for p in found], [p.end for p in found]
     return doc.work["commitments_paragraphs"]
 
 
