@@ -140,22 +140,13 @@ def _pieces(view: str, start: int, end: int, title_ends: tuple[str, ...]) -> lis
 
 
 FULL_DATE = regex.compile(r"\d{4}-\d{2}-\d{2}")
-# The longest match without spaces of the dates.PATTERNS kinds that give a YYYY-MM-DD without a
-# known year, `date` and `iso`, written out by hand: a `date` is YEAR (four digits or numerals) 年,
-# MONTH (NUM: at most three numerals) 月, DAY (at most three) and 日: 4+1+3+1+3+1 = 13
-# (`二〇二三年一十二月二十八日`); an `iso` at most 4+1+2+1+2 = 10.  Every space in a match is one
-# of dates.S, which has nothing to match in `flat`.  tests/test_elements.py reads the widths off
-# dates' patterns and fails when they no longer give this number.
-_FULL_DATE_MAX = 13
 _AFTER_YEAR = ("年", "-", ".", "/")  # (a tuple: "" is in every string)
 
 
 def _may_be_full_date(flat: str) -> bool:
     """False when dates.parse(flat) cannot be a YYYY-MM-DD: only a `date` or `iso` mention opening the
-    line (a year of four characters, then 年 or the separator) and followed by nothing but 日 gives
-    one, and `flat` has no spaces to lengthen it."""
-    s = flat.strip()
-    return s[4:5] in _AFTER_YEAR and len(s.rstrip(" 日")) <= _FULL_DATE_MAX
+    line (a year of four characters, then 年 or the separator) gives one."""
+    return flat.strip()[4:5] in _AFTER_YEAR
 
 
 @functools.lru_cache(maxsize=4096)
