@@ -23,7 +23,7 @@ from . import config, dates, rx
 from .model import Document
 from .normalise import compact, squeezer
 from .registry import register
-from .section_cues import combinable, union
+from .section_cues import Cue
 
 DOC_NUMBER_RE = regex.compile(
     r"(?P<code>\p{Han}{1,10})\s*[〔\[［【(（]\s*(?P<y>\d{4})\s*[〕\]］】)）]\s*(?P<n>\d{1,5})\s*号")
@@ -155,22 +155,12 @@ def parse_date(text: str) -> str | None:
     return dates.parse(text)
 
 
-@functools.lru_cache(maxsize=64)
-def any_of(patterns: tuple[str, ...]) -> regex.Pattern:
-    """One pattern that matches where any of `patterns` does: one search per line, not one per pattern."""
-    if not combinable(patterns):
-        return _Any(patterns)
-    return regex.compile(union(patterns))
-
-
-class _Any:
-    """The fallback of `any_of`: the patterns one by one."""
-
-    def __init__(self, patterns: tuple[str, ...]):
-        self.patterns = [regex.compile(p) for p in patterns]
-
-    def search(self, text: str):
-        return next((m for m in (p.search(text) for p in self.patterns) if m), None)
+@functools.lru_cache(maxsize=1)
+def cues() -> tuple[Cue, Cue]:
+    """elements.toml's `furniture` and `not_recipients`, each one pattern: one search per line,
+    not one per pattern (tests/test_segment.py checks that they join safely)."""
+    cfg = config.load("elements")
+    return Cue(cfg["furniture"]), Cue(cfg["not_recipients"])
 
 
 def split_outer(line: str) -> list[str]:
@@ -194,8 +184,7 @@ class Reader:
     def __init__(self, doc: Document):
         self.doc = doc
         self.cfg = config.load("elements")
-        self.furniture = any_of(tuple(self.cfg["furniture"]))
-        self.not_recipients = any_of(tuple(self.cfg["not_recipients"]))
+        self.furniture, self.not_recipients = cues()
         self.lines = text_lines(doc)
         self.full_width: int | None = None  # of the lines: see _full_width
         self.view = doc.work["view"]
