@@ -93,7 +93,7 @@ def text_lines(doc: Document) -> list[TextLine]:
         line = view[start:end]
         if debris_line(line):
             continue
-        pieces = ((start, end),) if whole or end - start < _LONG_LINE else _pieces(view, start, end, title_ends)
+        pieces = ((start, end),) if whole else _pieces(view, start, end, title_ends)
         for start, end in pieces:
             text = line if len(pieces) == 1 else view[start:end]
             cut = debris(text)  # a scan's `|` before a line's text
@@ -457,7 +457,7 @@ class Reader:
         """A speech's date, printed under its title: `（2024年3月22日）`."""
         for ln in self.lines[: self.head_end + 1]:
             norm = parse_date(ln.flat.strip("()（）"))
-            if norm and rx.fullmatch(r"\d{4}-\d{2}-\d{2}", norm):
+            if norm and FULL_DATE.fullmatch(norm):
                 return norm
         return None
 
