@@ -25,8 +25,10 @@ from .normalise import compact, squeezer
 from .registry import register
 from .section_cues import Cue
 
-DOC_NUMBER_RE = regex.compile(
-    r"(?P<code>\p{Han}{1,10})\s*[〔\[［【(（]\s*(?P<y>\d{4})\s*[〕\]］】)）]\s*(?P<n>\d{1,5})\s*号")
+# the `〔2023〕3号` a 发文字号 ends with: brackets and digits, quick to search for (entities finds
+# numbers in a text from their tails)
+DOC_NUMBER_TAIL = regex.compile(r"[〔\[［【(（]\s*(?P<y>\d{4})\s*[〕\]］】)）]\s*(?P<n>\d{1,5})\s*号")
+DOC_NUMBER_RE = regex.compile(r"(?P<code>\p{Han}{1,10})\s*" + DOC_NUMBER_TAIL.pattern)
 SENTENCE_PUNCT = regex.compile(r"[。；;，,]")
 META_LINE = regex.compile(r"^[-•·\s]*(?P<label>[^:：]{1,12}?)\s*[:：]\s*(?P<value>\S.*)$")
 WRAPPED_TAIL = regex.compile(r"\p{Han}{1,6}[:：]")  # the last word of a 主送 line, wrapped
