@@ -172,15 +172,3 @@ def test_a_papers_title_is_its_related_lead_story_not_an_unrelated_item_above(pi
     assert doc.title == "5月份全市城市管理考评结果公布"
     assert {r.unit: r.unit_full for r in doc.records}.get("南港区") == "青禾市南港区"
 
-
-def test_str_split_drops_what_regex_whitespace_drops_but_the_separators():
-    """normalise.squeezer (elements, commitments, checks) squeezes with str.split() where a text
-    has no \\x1c-\\x1f: that is right only while regex's `\\s` and str.isspace() differ in those four characters."""
-    import sys
-
-    import regex
-
-    space = regex.compile(r"\s")
-    differ = [c for c in map(chr, range(sys.maxunicode + 1)) if bool(space.match(c)) != c.isspace()]
-    assert differ == ["\x1c", "\x1d", "\x1e", "\x1f"]
-
