@@ -23,10 +23,12 @@ from . import config, dates, rx
 from .model import Document
 from .normalise import compact, squeezer
 from .registry import register
-from .section_cues import combinable, union
+from .section_cues import Cue
 
-DOC_NUMBER_RE = regex.compile(
-    r"(?P<code>\p{Han}{1,10})\s*[〔\[［【(（]\s*(?P<y>\d{4})\s*[〕\]］】)）]\s*(?P<n>\d{1,5})\s*号")
+# the `〔2023〕3号` a 发文字号 ends with: brackets and digits, quick to search for (entities finds
+# numbers in a text from their tails)
+DOC_NUMBER_TAIL = regex.compile(r"[〔\[［【(（]\s*(?P<y>\d{4})\s*[〕\]］】)）]\s*(?P<n>\d{1,5})\s*号")
+DOC_NUMBER_RE = regex.compile(r"(?P<code>\p{Han}{1,10})\s*" + DOC_NUMBER_TAIL.pattern)
 SENTENCE_PUNCT = regex.compile(r"[。；;，,]")
 META_LINE = regex.compile(r"^[-•·\s]*(?P<label>[^:：]{1,12}?)\s*[:：]\s*(?P<value>\S.*)$")
 WRAPPED_TAIL = regex.compile(r"\p{Han}{1,6}[:：]")  # the last word of a 主送 line, wrapped
@@ -93,7 +95,7 @@ def text_lines(doc: Document) -> list[TextLine]:
         line = view[start:end]
         if debris_line(line):
             continue
-        pieces = ((start, end),) if whole or end - start < _LONG_LINE else _pieces(view, start, end, title_ends)
+        pieces = ((start, end),) if whole else _pieces(view, start, end, title_ends)
         for start, end in pieces:
             text = line if len(pieces) == 1 else view[start:end]
             cut = debris(text)  # a scan's `|` before a line's text
@@ -140,22 +142,13 @@ def _pieces(view: str, start: int, end: int, title_ends: tuple[str, ...]) -> lis
 
 
 FULL_DATE = regex.compile(r"\d{4}-\d{2}-\d{2}")
-# The longest match without spaces of the dates.PATTERNS kinds that give a YYYY-MM-DD without a
-# known year, `date` and `iso`, written out by hand: a `date` is YEAR (four digits or numerals) 年,
-# MONTH (NUM: at most three numerals) 月, DAY (at most three) and 日: 4+1+3+1+3+1 = 13
-# (`二〇二三年一十二月二十八日`); an `iso` at most 4+1+2+1+2 = 10.  Every space in a match is one
-# of dates.S, which has nothing to match in `flat`.  tests/test_elements.py reads the widths off
-# dates' patterns and fails when they no longer give this number.
-_FULL_DATE_MAX = 13
 _AFTER_YEAR = ("年", "-", ".", "/")  # (a tuple: "" is in every string)
 
 
 def _may_be_full_date(flat: str) -> bool:
     """False when dates.parse(flat) cannot be a YYYY-MM-DD: only a `date` or `iso` mention opening the
-    line (a year of four characters, then 年 or the separator) and followed by nothing but 日 gives
-    one, and `flat` has no spaces to lengthen it."""
-    s = flat.strip()
-    return s[4:5] in _AFTER_YEAR and len(s.rstrip(" 日")) <= _FULL_DATE_MAX
+    line (a year of four characters, then 年 or the separator) gives one."""
+    return flat.strip()[4:5] in _AFTER_YEAR
 
 
 @functools.lru_cache(maxsize=4096)
@@ -164,22 +157,12 @@ def parse_date(text: str) -> str | None:
     return dates.parse(text)
 
 
-@functools.lru_cache(maxsize=64)
-def any_of(patterns: tuple[str, ...]) -> regex.Pattern:
-    """One pattern that matches where any of `patterns` does: one search per line, not one per pattern."""
-    if not combinable(patterns):
-        return _Any(patterns)
-    return regex.compile(union(patterns))
-
-
-class _Any:
-    """The fallback of `any_of`: the patterns one by one."""
-
-    def __init__(self, patterns: tuple[str, ...]):
-        self.patterns = [regex.compile(p) for p in patterns]
-
-    def search(self, text: str):
-        return next((m for m in (p.search(text) for p in self.patterns) if m), None)
+@functools.lru_cache(maxsize=1)
+def cues() -> tuple[Cue, Cue]:
+    """elements.toml's `furniture` and `not_recipients`, each one pattern: one search per line,
+    not one per pattern (tests/test_segment.py checks that they join safely)."""
+    cfg = config.load("elements")
+    return Cue(cfg["furniture"]), Cue(cfg["not_recipients"])
 
 
 def split_outer(line: str) -> list[str]:
@@ -203,8 +186,7 @@ class Reader:
     def __init__(self, doc: Document):
         self.doc = doc
         self.cfg = config.load("elements")
-        self.furniture = any_of(tuple(self.cfg["furniture"]))
-        self.not_recipients = any_of(tuple(self.cfg["not_recipients"]))
+        self.furniture, self.not_recipients = cues()
         self.lines = text_lines(doc)
         self.full_width: int | None = None  # of the lines: see _full_width
         self.view = doc.work["view"]
@@ -477,7 +459,7 @@ class Reader:
         """A speech's date, printed under its title: `（2024年3月22日）`."""
         for ln in self.lines[: self.head_end + 1]:
             norm = parse_date(ln.flat.strip("()（）"))
-            if norm and rx.fullmatch(r"\d{4}-\d{2}-\d{2}", norm):
+            if norm and FULL_DATE.fullmatch(norm):
                 return norm
         return None
 

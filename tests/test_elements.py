@@ -172,31 +172,3 @@ def test_a_papers_title_is_its_related_lead_story_not_an_unrelated_item_above(pi
     assert doc.title == "5月份全市城市管理考评结果公布"
     assert {r.unit: r.unit_full for r in doc.records}.get("南港区") == "青禾市南港区"
 
-
-def test_str_split_drops_what_regex_whitespace_drops_but_the_separators():
-    """normalise.squeezer (elements, commitments, checks) squeezes with str.split() where a text
-    has no \\x1c-\\x1f: that is right only while regex's `\\s` and str.isspace() differ in those four characters."""
-    import sys
-
-    import regex
-
-    space = regex.compile(r"\s")
-    differ = [c for c in map(chr, range(sys.maxunicode + 1)) if bool(space.match(c)) != c.isspace()]
-    assert differ == ["\x1c", "\x1d", "\x1e", "\x1f"]
-
-
-def test_the_longest_full_date_is_read_off_dates_patterns():
-    """elements._FULL_DATE_MAX, written by hand, is the longest match without spaces of the
-    kinds of dates.PATTERNS that give a YYYY-MM-DD (`date`, `iso`): a change to dates' patterns
-    that makes it wrong (a longer date would be skipped as a 成文日期) fails here."""
-    import re._parser as sre_parse  # (the stdlib's parser tells a pattern's widths; regex does not)
-
-    from pipeline import dates, elements
-
-    full = {"date", "iso"}  # the kinds dates._norm gives a YYYY-MM-DD without a known year
-    widths = {kind: sre_parse.parse(p.pattern.replace(dates.S, "")).getwidth()
-              for kind, p in dates.PATTERNS if kind in full}
-    assert max(hi for _, hi in widths.values()) == elements._FULL_DATE_MAX, widths
-    longest = "二〇二三年一十二月二十八日"  # (a month of three numerals, as NUM allows)
-    assert len(longest) == elements._FULL_DATE_MAX and dates.parse(longest) == "2023-12-28"
-    assert elements._may_be_full_date(longest) and elements._may_be_full_date(longest + "日")

@@ -233,9 +233,9 @@ def test_long_runs_of_spaces_or_sentences_stay_linear():
         assert doc.sections[-1].end == len(text)
 
 
-def test_every_cue_of_sections_toml_joins_into_one_pattern_safely():
-    """section_cues.Cue joins a list's patterns with union, unguarded: none may hold inline flags,
-    conditionals or back-references (elements.any_of falls back to one search per pattern)."""
+def test_every_cue_of_sections_and_elements_toml_joins_into_one_pattern_safely():
+    """section_cues.Cue joins a list's patterns with union, unguarded (segment's cues, elements'
+    furniture and not_recipients): none may hold inline flags, conditionals or back-references."""
     from pipeline import config
     from pipeline.section_cues import combinable, union
 
@@ -248,5 +248,5 @@ def test_every_cue_of_sections_toml_joins_into_one_pattern_safely():
         elif isinstance(value, dict):
             for v in value.values():
                 yield from lists(v)
-    unsafe = [ps for ps in lists(config.load("sections")) if not combinable(ps)]
+    unsafe = [ps for name in ("sections", "elements") for ps in lists(config.load(name)) if not combinable(ps)]
     assert not unsafe
