@@ -111,7 +111,7 @@ def squeeze(text: str) -> str:
     return _SPACE_RUN.sub("", text)
 
 
-# regex's `\s` is Python's str.isspace() but for the separators \x1c-\x1f (tests/test_elements.py
+# regex's `\s` is Python's str.isspace() but for the separators \x1c-\x1f (tests/test_normalise.py
 # checks it), which str.split() drops too
 _SEPARATORS = re.compile("[\x1c-\x1f]")
 
