@@ -43,18 +43,20 @@ class Table:
     mode: str = "pos"  # the header's layout: rows of another layout are not data rows
     records: list[Record] = field(default_factory=list)
     column_group: dict[int, int] = field(default_factory=dict)  # id(record) -> side-by-side group, 0 if absent
-    _layout: tuple | None = field(default=None, repr=False, compare=False)
+    # (unit column, overall score column), made when first asked for; whatever changes the
+    # header (tables.continues_header) sets it back to None
+    _layout: tuple[int | None, int | None] | None = field(default=None, repr=False, compare=False)
 
     def layout(self) -> tuple[int | None, int | None]:
         """(unit column, overall score column), computed again only when the header changed."""
         lay = self._layout
-        if lay is None or lay[0] != self.width or lay[1] != self.roles or lay[2] != self.headers:
+        if lay is None:
             roles = self.roles[:self.width]
             unit_col = next((i for i, r in enumerate(roles) if r == "unit"), None)
             if unit_col is None:  # a header that lost its unit cue: the first text column holds the names
                 unit_col = next((i for i, r in enumerate(roles) if r is None), None)
-            lay = self._layout = (self.width, list(self.roles), list(self.headers), unit_col, self.overall_col())
-        return lay[3], lay[4]
+            lay = self._layout = (unit_col, self.overall_col())
+        return lay
 
     @property
     def numeric_cols(self) -> list[int]:

@@ -147,6 +147,7 @@ def continues_header(table: Table, row: Shape) -> bool:
     table.headers = unique_headers(keys)
     table.roles = [role_of(k) if k else None for k in keys]
     table.width = period(table.roles, keys)
+    table._layout = None  # the columns are read again
     return True
 
 
