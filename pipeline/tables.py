@@ -310,7 +310,7 @@ def tables_of(doc: Document) -> list[tuple[str, Table]]:
     """(section id, table) for every table section, captions taken from the titles before it."""
     raw, view = doc.raw, doc.work["view"]
     legends = legends_of(raw, view)
-    finder: tuple[Callable[[int], str | None], bool] | None = None  # made for the first table found
+    finder: Callable[[int], str | None] | None = None  # made for the first table found
     out: list[tuple[str, Table]] = []
     titles: list[str] = []
     last, prev_end = None, 0
@@ -344,29 +344,24 @@ def tables_of(doc: Document) -> list[tuple[str, Table]]:
     return out
 
 
-def set_sections(found: list[Table], sec, finder: tuple[Callable[[int], str | None], bool]) -> None:
+def set_sections(found: list[Table], sec, find_section: Callable[[int], str | None]) -> None:
     """Each record's section: the first holding its start, else the table's own."""
-    find_section, in_order = finder
     for t in found:
         for rec in t.records:
-            if in_order and sec.start <= rec.start < sec.end:
-                rec.table = sec.id  # (sections in order do not overlap: no other holds it)
-            else:
-                holder = find_section(rec.start)
-                rec.table = sec.id if holder is None else holder
+            rec.table = find_section(rec.start) or sec.id  # (no section's id is empty)
 
 
-def section_finder(sections: list) -> tuple[Callable[[int], str | None], bool]:
-    """(offset -> id of the first section holding it (None outside them all), whether the
-    sections are in order and do not overlap): by bisection when they are, else by a scan."""
+def section_finder(sections: list) -> Callable[[int], str | None]:
+    """offset -> id of the first section holding it (None outside them all): by bisection
+    when the sections are in order and do not overlap, else by a scan."""
     if all(a.start <= a.end <= b.start for a, b in pairwise(sections)):
         starts = [s.start for s in sections]
 
         def find(at: int) -> str | None:  # only the last section starting at or before `at` may hold it
             i = bisect.bisect_right(starts, at) - 1
             return sections[i].id if i >= 0 and at < sections[i].end else None
-        return find, True
-    return (lambda at: next((x.id for x in sections if x.start <= at < x.end), None)), False
+        return find
+    return lambda at: next((x.id for x in sections if x.start <= at < x.end), None)
 
 
 def ranked_by_score(table: Table) -> bool:
