@@ -178,7 +178,7 @@ def verdict_of(label: str) -> str | None:
     """The verdict a heading states: a grade word in it, else the label without its unit noun."""
     if label in grades():
         return label
-    if not any(cue in label for cue in cfg()["verdict_cues"]) and not any(g in label for g in grades()):
+    if not patterns()["verdict_word"].search(label):  # no verdict cue, no grade word
         return None
     stripped = patterns()["label_prefixes"].sub("", label)
     for noun in cfg()["label_nouns"]:

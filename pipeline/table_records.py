@@ -25,7 +25,6 @@ from .table_rows import (
     patterns,
 )
 
-NUMBER = regex.compile(r"^[-+]?\d+(?:\.\d+)?$")
 NUMERIC_ROLES = ("score", "count")
 CUT_NUMBER = regex.compile(r"[\d.]+分?")
 RANK_DIGITS = regex.compile(r"\d{1,4}")
@@ -42,7 +41,7 @@ class Table:
     group: str | None = None
     mode: str = "pos"  # the header's layout: rows of another layout are not data rows
     records: list[Record] = field(default_factory=list)
-    column_group: dict[int, int] = field(default_factory=dict)  # id(record) -> side-by-side group, 0 if absent
+    column_group: dict[int, int] = field(default_factory=dict)  # id(record) -> side-by-side group, kept above 0 only
     # (unit column, overall score column), made when first asked for; whatever changes the
     # header (tables.continues_header) sets it back to None
     _layout: tuple[int | None, int | None] | None = field(default=None, repr=False, compare=False)
@@ -76,8 +75,7 @@ class Table:
 
 @functools.lru_cache(maxsize=CACHE)
 def to_number(key: str) -> float | None:
-    k = key.removesuffix("分")
-    return float(k) if NUMBER.match(k) else None
+    return float(key.removesuffix("分")) if is_number(key) else None
 
 
 @functools.lru_cache(maxsize=CACHE)

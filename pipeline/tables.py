@@ -16,7 +16,6 @@ import bisect
 from collections.abc import Callable
 from itertools import pairwise
 
-from . import rx
 from .model import Document, Record, Section
 from .normalise import Line, clean
 from .registry import register
@@ -24,7 +23,6 @@ from .table_records import Table, align, cells_to_records, record_of, rows_to_re
 from .table_rows import (
     RawRow,
     Shape,
-    cfg,
     fields_of,
     header_roles,
     is_grade,
@@ -253,7 +251,7 @@ def line_bounds(doc: Document, lines: list[Line]) -> tuple[list[int], list[int]]
 
 def ordered(table: Table) -> list[Record]:
     """Rows of side-by-side groups read group after group, then in 序号 / rank order."""
-    if any(table.column_group.values()):
+    if table.column_group:  # (it holds only the rows of groups after the first)
         recs = sorted(table.records, key=lambda r: table.column_group.get(id(r), 0))
     else:  # every row in group 0: the sort would keep their order
         recs = list(table.records)
@@ -278,7 +276,8 @@ def caption_lines(doc: Document, start: int, end: int) -> list[str]:
             current = ""
     if current:
         out.append(current)
-    return [c for c in out if not rx.fullmatch(cfg()["rows"]["furniture"], c)]
+    furniture = patterns()["furniture"]
+    return [c for c in out if not furniture.fullmatch(c)]
 
 
 def table_runs(doc: Document) -> list[tuple]:
