@@ -228,6 +228,7 @@ def flat_tables(flat, titles: list[str], legends: dict[str, str]) -> list[Table]
 def section_lines(doc: Document, start: int, end: int) -> list[Line]:
     """The lines of a span, clipped to it (a section may start inside a line).
     The document's lines are in order (split_lines), so the span's are found by bisection."""
+    assert start <= end  # (every caller's span: a section, or a heading section up to the end of the next)
     lines = doc.work["lines"]
     starts, ends = line_bounds(doc, lines)
     first = bisect.bisect_left(ends, start)  # the first with ln.end >= start
@@ -237,7 +238,7 @@ def section_lines(doc: Document, start: int, end: int) -> list[Line]:
         out[0] = Line(max(out[0].start, start), min(out[0].end, end))
     if out and (out[-1].start < start or out[-1].end > end):
         out[-1] = Line(max(out[-1].start, start), min(out[-1].end, end))
-    return [ln for ln in out if ln.start <= ln.end] if start > end else out  # (only an inverted span clips to nothing)
+    return out
 
 
 def line_bounds(doc: Document, lines: list[Line]) -> tuple[list[int], list[int]]:
