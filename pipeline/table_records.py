@@ -12,9 +12,9 @@ import cn2an
 import regex
 
 from .model import Record
+from .normalise import squeeze
 from .table_rows import (
     CACHE,
-    SPACES,
     CellFields,
     RawRow,
     cfg,
@@ -203,7 +203,7 @@ def record_of(table: Table, cells: Iterable[tuple[int, CellFields]], group_index
     if not unit and not scores and rank is None and seq is None:
         return None
     if grade is None and group_index in table.labels:
-        grade = label_grade(SPACES.sub("", table.labels[group_index]))
+        grade = label_grade(squeeze(table.labels[group_index]))
     score = scores.get(headers[overall]) if overall is not None else None
     group = table.labels.get(group_index) or table.group
     notes = [legends[m] for m in marks if m in legends] if marks else []
@@ -217,7 +217,7 @@ def is_total(unit: str) -> bool:
         return True
     if " " not in unit and unit.isprintable():
         return False  # no white space to drop (all but " " is unprintable)
-    return SPACES.sub("", unit) in totals
+    return squeeze(unit) in totals
 
 
 def rows_to_records(table: Table, row: RawRow, legends: dict[str, str]) -> list[Record]:
