@@ -119,8 +119,9 @@ def may_match(key: str, text: str) -> bool:
 
 
 class UnitNames:
-    """Names kept, and whether a name is one of them by same_unit, by look-ups instead of
-    a scan: equal names, or one ending the other when both have three characters or more."""
+    """Names kept, and whether a name is one of them (one unit named twice, once with its region:
+    `大祥区罗市镇` / `罗市镇`), by look-ups instead of a scan: equal names, or one ending the
+    other when both have three characters or more."""
 
     def __init__(self, names: Iterable[str] = ()) -> None:
         self.names: set[str] = set(names)
@@ -134,7 +135,7 @@ class UnitNames:
                 self.long.add(name)
                 bisect.insort(self.backwards, name[::-1])
 
-    def __contains__(self, name: str) -> bool:  # any(same_unit(name, u) for u in names)
+    def __contains__(self, name: str) -> bool:
         if name in self.names:
             return True
         if len(name) < 3:
@@ -177,7 +178,7 @@ def verdict_of(label: str) -> str | None:
     """The verdict a heading states: a grade word in it, else the label without its unit noun."""
     if label in grades():
         return label
-    if not any(cue in label for cue in cfg()["verdict_cues"]) and not any(g in label for g in grades()):
+    if not patterns()["verdict_word"].search(label):  # no verdict cue, no grade word
         return None
     stripped = patterns()["label_prefixes"].sub("", label)
     for noun in cfg()["label_nouns"]:
@@ -731,11 +732,6 @@ def action_of(text: str) -> str | None:
     return next((a for a in cfg()["actions"] if text.endswith(a)), None)
 
 
-def same_unit(a: str, b: str) -> bool:
-    """One unit named twice, once with its region (`大祥区罗市镇` / `罗市镇`)."""
-    return a == b or (min(len(a), len(b)) >= 3 and (a.endswith(b) or b.endswith(a)))
-
-
 def restates(text: str, heading: str) -> bool:
     """clean(text) == heading (a cleaned heading), told apart first by the ends: clean keeps the
     first and last characters that are not white space, and cleaning a long text costs."""
@@ -785,7 +781,7 @@ def make_rankings():
             carried = still_open
             prose_paragraphs(doc, left, col, sec.speaker if sec.type == "pledge_speech" else None)
             for rec in col.records:
-                if rec.unit in seen:  # (by same_unit)
+                if rec.unit in seen:  # (the same unit, perhaps with its region)
                     continue  # named again later: still one record
                 if rec.score is None and rec.rank is None:
                     if table_units is None:

@@ -12,9 +12,9 @@ import cn2an
 import regex
 
 from .model import Record
+from .normalise import squeeze
 from .table_rows import (
     CACHE,
-    SPACES,
     CellFields,
     RawRow,
     cfg,
@@ -25,7 +25,6 @@ from .table_rows import (
     patterns,
 )
 
-NUMBER = regex.compile(r"^[-+]?\d+(?:\.\d+)?$")
 NUMERIC_ROLES = ("score", "count")
 CUT_NUMBER = regex.compile(r"[\d.]+分?")
 RANK_DIGITS = regex.compile(r"\d{1,4}")
@@ -42,19 +41,21 @@ class Table:
     group: str | None = None
     mode: str = "pos"  # the header's layout: rows of another layout are not data rows
     records: list[Record] = field(default_factory=list)
-    column_group: dict[int, int] = field(default_factory=dict)  # id(record) -> side-by-side group, 0 if absent
-    _layout: tuple | None = field(default=None, repr=False, compare=False)
+    column_group: dict[int, int] = field(default_factory=dict)  # id(record) -> side-by-side group, kept above 0 only
+    # (unit column, overall score column), made when first asked for; whatever changes the
+    # header (tables.continues_header) sets it back to None
+    _layout: tuple[int | None, int | None] | None = field(default=None, repr=False, compare=False)
 
     def layout(self) -> tuple[int | None, int | None]:
         """(unit column, overall score column), computed again only when the header changed."""
         lay = self._layout
-        if lay is None or lay[0] != self.width or lay[1] != self.roles or lay[2] != self.headers:
+        if lay is None:
             roles = self.roles[:self.width]
             unit_col = next((i for i, r in enumerate(roles) if r == "unit"), None)
             if unit_col is None:  # a header that lost its unit cue: the first text column holds the names
                 unit_col = next((i for i, r in enumerate(roles) if r is None), None)
-            lay = self._layout = (self.width, list(self.roles), list(self.headers), unit_col, self.overall_col())
-        return lay[3], lay[4]
+            lay = self._layout = (unit_col, self.overall_col())
+        return lay
 
     @property
     def numeric_cols(self) -> list[int]:
@@ -74,8 +75,7 @@ class Table:
 
 @functools.lru_cache(maxsize=CACHE)
 def to_number(key: str) -> float | None:
-    k = key.removesuffix("分")
-    return float(k) if NUMBER.match(k) else None
+    return float(key.removesuffix("分")) if is_number(key) else None
 
 
 @functools.lru_cache(maxsize=CACHE)
@@ -203,7 +203,7 @@ def record_of(table: Table, cells: Iterable[tuple[int, CellFields]], group_index
     if not unit and not scores and rank is None and seq is None:
         return None
     if grade is None and group_index in table.labels:
-        grade = label_grade(SPACES.sub("", table.labels[group_index]))
+        grade = label_grade(squeeze(table.labels[group_index]))
     score = scores.get(headers[overall]) if overall is not None else None
     group = table.labels.get(group_index) or table.group
     notes = [legends[m] for m in marks if m in legends] if marks else []
@@ -217,7 +217,7 @@ def is_total(unit: str) -> bool:
         return True
     if " " not in unit and unit.isprintable():
         return False  # no white space to drop (all but " " is unprintable)
-    return SPACES.sub("", unit) in totals
+    return squeeze(unit) in totals
 
 
 def rows_to_records(table: Table, row: RawRow, legends: dict[str, str]) -> list[Record]:

@@ -12,10 +12,9 @@ from dataclasses import dataclass
 import regex
 
 from . import config
-from .normalise import Line, clean_cached
+from .normalise import Line, clean_cached, squeeze
 
 NUMBER_CELL = regex.compile(r"[-+]?\d+(?:\.\d+)?分?")  # is_number: a number, or a score in 分
-SPACES = regex.compile(r"\s+")
 TOKEN = regex.compile(r"\S+")
 CACHE = 1 << 14  # bounded caches of pure functions of one cell's or line's text
 
@@ -42,7 +41,7 @@ def cell_texts(raw: str, view: str) -> tuple[str, str]:
     """A cell's display text and its key (the folded text without spaces)."""
     if " " not in raw and " " not in view and raw.isprintable() and view.isprintable():
         return raw, view  # no white space (all but " " is unprintable): nothing for clean and the key to drop
-    return clean_cached(raw), SPACES.sub("", view)
+    return clean_cached(raw), squeeze(view)
 
 
 # ---------------------------------------------------------------- cells and rows

@@ -16,7 +16,6 @@ import bisect
 from collections.abc import Callable
 from itertools import pairwise
 
-from . import rx
 from .model import Document, Record, Section
 from .normalise import Line, clean
 from .registry import register
@@ -24,7 +23,6 @@ from .table_records import Table, align, cells_to_records, record_of, rows_to_re
 from .table_rows import (
     RawRow,
     Shape,
-    cfg,
     fields_of,
     header_roles,
     is_grade,
@@ -147,6 +145,7 @@ def continues_header(table: Table, row: Shape) -> bool:
     table.headers = unique_headers(keys)
     table.roles = [role_of(k) if k else None for k in keys]
     table.width = period(table.roles, keys)
+    table._layout = None  # the columns are read again
     return True
 
 
@@ -229,6 +228,7 @@ def flat_tables(flat, titles: list[str], legends: dict[str, str]) -> list[Table]
 def section_lines(doc: Document, start: int, end: int) -> list[Line]:
     """The lines of a span, clipped to it (a section may start inside a line).
     The document's lines are in order (split_lines), so the span's are found by bisection."""
+    assert start <= end  # (every caller's span: a section, or a heading section up to the end of the next)
     lines = doc.work["lines"]
     starts, ends = line_bounds(doc, lines)
     first = bisect.bisect_left(ends, start)  # the first with ln.end >= start
@@ -238,7 +238,7 @@ def section_lines(doc: Document, start: int, end: int) -> list[Line]:
         out[0] = Line(max(out[0].start, start), min(out[0].end, end))
     if out and (out[-1].start < start or out[-1].end > end):
         out[-1] = Line(max(out[-1].start, start), min(out[-1].end, end))
-    return [ln for ln in out if ln.start <= ln.end] if start > end else out  # (only an inverted span clips to nothing)
+    return out
 
 
 def line_bounds(doc: Document, lines: list[Line]) -> tuple[list[int], list[int]]:
@@ -252,7 +252,7 @@ def line_bounds(doc: Document, lines: list[Line]) -> tuple[list[int], list[int]]
 
 def ordered(table: Table) -> list[Record]:
     """Rows of side-by-side groups read group after group, then in 序号 / rank order."""
-    if any(table.column_group.values()):
+    if table.column_group:  # (it holds only the rows of groups after the first)
         recs = sorted(table.records, key=lambda r: table.column_group.get(id(r), 0))
     else:  # every row in group 0: the sort would keep their order
         recs = list(table.records)
@@ -277,7 +277,8 @@ def caption_lines(doc: Document, start: int, end: int) -> list[str]:
             current = ""
     if current:
         out.append(current)
-    return [c for c in out if not rx.fullmatch(cfg()["rows"]["furniture"], c)]
+    furniture = patterns()["furniture"]
+    return [c for c in out if not furniture.fullmatch(c)]
 
 
 def table_runs(doc: Document) -> list[tuple]:
@@ -309,7 +310,7 @@ def tables_of(doc: Document) -> list[tuple[str, Table]]:
     """(section id, table) for every table section, captions taken from the titles before it."""
     raw, view = doc.raw, doc.work["view"]
     legends = legends_of(raw, view)
-    finder: tuple[Callable[[int], str | None], bool] | None = None  # made for the first table found
+    finder: Callable[[int], str | None] | None = None  # made for the first table found
     out: list[tuple[str, Table]] = []
     titles: list[str] = []
     last, prev_end = None, 0
@@ -343,29 +344,24 @@ def tables_of(doc: Document) -> list[tuple[str, Table]]:
     return out
 
 
-def set_sections(found: list[Table], sec, finder: tuple[Callable[[int], str | None], bool]) -> None:
+def set_sections(found: list[Table], sec, find_section: Callable[[int], str | None]) -> None:
     """Each record's section: the first holding its start, else the table's own."""
-    find_section, in_order = finder
     for t in found:
         for rec in t.records:
-            if in_order and sec.start <= rec.start < sec.end:
-                rec.table = sec.id  # (sections in order do not overlap: no other holds it)
-            else:
-                holder = find_section(rec.start)
-                rec.table = sec.id if holder is None else holder
+            rec.table = find_section(rec.start) or sec.id  # (no section's id is empty)
 
 
-def section_finder(sections: list) -> tuple[Callable[[int], str | None], bool]:
-    """(offset -> id of the first section holding it (None outside them all), whether the
-    sections are in order and do not overlap): by bisection when they are, else by a scan."""
+def section_finder(sections: list) -> Callable[[int], str | None]:
+    """offset -> id of the first section holding it (None outside them all): by bisection
+    when the sections are in order and do not overlap, else by a scan."""
     if all(a.start <= a.end <= b.start for a, b in pairwise(sections)):
         starts = [s.start for s in sections]
 
         def find(at: int) -> str | None:  # only the last section starting at or before `at` may hold it
             i = bisect.bisect_right(starts, at) - 1
             return sections[i].id if i >= 0 and at < sections[i].end else None
-        return find, True
-    return (lambda at: next((x.id for x in sections if x.start <= at < x.end), None)), False
+        return find
+    return lambda at: next((x.id for x in sections if x.start <= at < x.end), None)
 
 
 def ranked_by_score(table: Table) -> bool:
