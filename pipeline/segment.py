@@ -19,6 +19,7 @@ import ahocorasick
 import regex
 
 from . import config
+from .gazetteer import literal_automaton
 from .model import Document, Section
 from .normalise import clean, clean_cached
 from .registry import register
@@ -425,11 +426,8 @@ def topic_score(text: str) -> float:
 def _topic_automaton() -> tuple[ahocorasick.Automaton, frozenset[str]]:
     """An automaton of the topic terms, and the terms that can overlap themselves (ABA)."""
     terms, _, _ = topic_terms()
-    automaton = ahocorasick.Automaton()
-    for t in terms:
-        automaton.add_word(t, t)
-    automaton.make_automaton()
-    return automaton, frozenset(t for t in terms if any(t[:k] == t[-k:] for k in range(1, len(t))))
+    overlapping = frozenset(t for t in terms if any(t[:k] == t[-k:] for k in range(1, len(t))))
+    return literal_automaton(terms, values=terms), overlapping
 
 
 def assign_relatedness(units: list[Unit]) -> None:
