@@ -24,7 +24,7 @@ from .model import Document, Section
 from .normalise import clean, clean_cached
 from .registry import register
 from .section_cues import cues, header_words, org_ending
-from .segment_units import NUM, ORG_LIKE, SENTENCE, Unit, make_units
+from .segment_units import ORG_LIKE, SENTENCE, Unit, is_num, make_units
 from .spans import parts_holding
 
 HAN_ONLY = regex.compile(r"^\p{Han}+$")
@@ -119,7 +119,7 @@ def label_tables(units: list[Unit]) -> None:
 
 def _cell_like(u: Unit) -> bool:
     return u.n_lines == 1 and len(u.text) <= 12 and not SENTENCE.search(u.text) and "attachment" not in u.props \
-        and ("furniture" not in u.props or NUM.match(u.text) is not None)
+        and ("furniture" not in u.props or is_num(u.text))
 
 
 def _flattened_table_at(units: list[Unit], i: int) -> bool:
@@ -131,7 +131,7 @@ def _flattened_table_at(units: list[Unit], i: int) -> bool:
         if not _cell_like(u) or u.label:
             break
         run.append(u)
-    nums = sum(bool(NUM.match(u.text)) for u in run)
+    nums = sum(is_num(u.text) for u in run)
     return len(run) >= 8 and nums >= len(run) * 0.3
 
 
