@@ -70,11 +70,10 @@ def _news_cues(units: list[Unit]) -> int:
 def label_tables(units: list[Unit]) -> None:
     """Runs of table rows become `table`; titles above them, notes below them."""
     i, n = 0, len(units)
-    headers = header_words()
     while i < n:
         u = units[i]
         if "row" not in u.table_props or u.label:
-            if u.text in headers and _flattened_table_at(units, i):
+            if _flattened_table_at(units, i):
                 j = i
                 while j < n and _cell_like(units[j]) and not units[j].label:
                     units[j].label = "table"
