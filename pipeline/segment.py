@@ -46,11 +46,16 @@ def detect_genre(units: list[Unit]) -> str:
                      or "recipients" in u.props or "metadata" in u.props for u in top)
     speech = sum(speech_cue.test(u.text[:100], u.words) for u in units[:6])
     numbered = any("doc_number" in u.props for u in top)
-    if speech and notice_top <= 1 and not numbered and _news_cues(units) <= 1:
-        return "speech"
+    news = None  # _news_cues(units), counted once and only when asked
+    if speech and notice_top <= 1 and not numbered:
+        news = _news_cues(units)
+        if news <= 1:
+            return "speech"
     if notice_top >= 2 or numbered or any("metadata" in u.props for u in top):
         return "notice"
-    if _news_cues(units) >= 1:
+    if news is None:
+        news = _news_cues(units)
+    if news >= 1:
         return "newspaper"
     if notice_top >= 1 or any("header" in u.table_props for u in units):
         return "notice"  # a results table on its own is an official document too
