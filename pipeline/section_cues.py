@@ -204,11 +204,11 @@ def header_words() -> frozenset[str]:
 
 @functools.lru_cache(maxsize=1)
 def org_ending():
-    return regex.compile("(" + "|".join(config.load("sections")["wrap"]["name_endings"]) + r")([(（].{1,20}[)）])?$")
+    return regex.compile("(" + "|".join(cues()["wrap"]["name_endings"]) + r")([(（].{1,20}[)）])?$")
 
 
 @functools.lru_cache(maxsize=1)
 def org_endings() -> tuple[str, ...] | None:
     """The name endings, when all are plain words (None: some is a pattern)."""
-    endings = tuple(config.load("sections")["wrap"]["name_endings"])
+    endings = tuple(cues()["wrap"]["name_endings"])
     return None if any(regex.escape(e) != e for e in endings) else endings
