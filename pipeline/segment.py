@@ -203,7 +203,8 @@ def label_name_lists(units: list[Unit]) -> None:
     min_lines = cues()["name_list"]["min_lines"]
     i, n = 0, len(units)
     while i < n:
-        if not units[i].label and "inline_list" in units[i].props:
+        # (a rank item is no inline list, whether or not label_tables has run)
+        if not units[i].label and "inline_list" in units[i].props and "rank_item" not in units[i].table_props:
             units[i].label, units[i].new = "name_list", True
             i += 1
             continue
