@@ -96,7 +96,7 @@ def _line_unit(view: str, a: int, b: int) -> Unit:
     """_unit(raw, view, a, b) for a unit that is a whole line: its first line is its text."""
     seg = view[a:b].rstrip()
     flat, text, n_lines, table_props, words = read_unit(seg, seg)
-    return Unit(a, a + len(seg), flat, text, seg, n_lines, None, False, None, None, None, table_props, words)
+    return Unit(a, a + len(seg), flat, text, seg, n_lines, table_props=table_props, words=words)
 
 
 @functools.lru_cache(maxsize=1)
