@@ -15,6 +15,7 @@ import regex
 from mypy_extensions import mypyc_attr
 
 from . import config
+from .gazetteer import literal_automaton
 from .pattern_words import first_char, last_char, required_words, top_level_bars
 
 
@@ -102,10 +103,7 @@ class Cue:
             return None
         automaton = self._automaton
         if automaton is None:
-            automaton = self._automaton = ahocorasick.Automaton()
-            for w in self.words:
-                automaton.add_word(w, len(w))
-            automaton.make_automaton()
+            automaton = self._automaton = literal_automaton(self.words)
         return sorted((end + 1 - size, end + 1) for end, size in automaton.iter(s))
 
 
@@ -188,11 +186,8 @@ def all_cue_words() -> ahocorasick.Automaton:
             for v in value.values():
                 walk(v)
     walk(cues())
-    automaton = ahocorasick.Automaton()
-    for w in found:
-        automaton.add_word(w, w)
-    automaton.make_automaton()
-    return automaton
+    words = list(found)
+    return literal_automaton(words, values=words)
 
 
 def cue_words_in(text: str) -> frozenset:
@@ -209,11 +204,11 @@ def header_words() -> frozenset[str]:
 
 @functools.lru_cache(maxsize=1)
 def org_ending():
-    return regex.compile("(" + "|".join(config.load("sections")["wrap"]["name_endings"]) + r")([(（].{1,20}[)）])?$")
+    return regex.compile("(" + "|".join(cues()["wrap"]["name_endings"]) + r")([(（].{1,20}[)）])?$")
 
 
 @functools.lru_cache(maxsize=1)
 def org_endings() -> tuple[str, ...] | None:
     """The name endings, when all are plain words (None: some is a pattern)."""
-    endings = tuple(config.load("sections")["wrap"]["name_endings"])
+    endings = tuple(cues()["wrap"]["name_endings"])
     return None if any(regex.escape(e) != e for e in endings) else endings

@@ -19,11 +19,12 @@ import ahocorasick
 import regex
 
 from . import config
+from .gazetteer import literal_automaton
 from .model import Document, Section
 from .normalise import clean, clean_cached
 from .registry import register
 from .section_cues import cues, header_words, org_ending
-from .segment_units import NUM, ORG_LIKE, SENTENCE, Unit, make_units
+from .segment_units import ORG_LIKE, SENTENCE, Unit, is_num, make_units
 from .spans import parts_holding
 
 HAN_ONLY = regex.compile(r"^\p{Han}+$")
@@ -45,11 +46,16 @@ def detect_genre(units: list[Unit]) -> str:
                      or "recipients" in u.props or "metadata" in u.props for u in top)
     speech = sum(speech_cue.test(u.text[:100], u.words) for u in units[:6])
     numbered = any("doc_number" in u.props for u in top)
-    if speech and notice_top <= 1 and not numbered and _news_cues(units) <= 1:
-        return "speech"
+    news = None  # _news_cues(units), counted once and only when asked
+    if speech and notice_top <= 1 and not numbered:
+        news = _news_cues(units)
+        if news <= 1:
+            return "speech"
     if notice_top >= 2 or numbered or any("metadata" in u.props for u in top):
         return "notice"
-    if _news_cues(units) >= 1:
+    if news is None:
+        news = _news_cues(units)
+    if news >= 1:
         return "newspaper"
     if notice_top >= 1 or any("header" in u.table_props for u in units):
         return "notice"  # a results table on its own is an official document too
@@ -69,11 +75,10 @@ def _news_cues(units: list[Unit]) -> int:
 def label_tables(units: list[Unit]) -> None:
     """Runs of table rows become `table`; titles above them, notes below them."""
     i, n = 0, len(units)
-    headers = header_words()
     while i < n:
         u = units[i]
         if "row" not in u.table_props or u.label:
-            if u.text in headers and _flattened_table_at(units, i):
+            if _flattened_table_at(units, i):
                 j = i
                 while j < n and _cell_like(units[j]) and not units[j].label:
                     units[j].label = "table"
@@ -118,7 +123,7 @@ def label_tables(units: list[Unit]) -> None:
 
 def _cell_like(u: Unit) -> bool:
     return u.n_lines == 1 and len(u.text) <= 12 and not SENTENCE.search(u.text) and "attachment" not in u.props \
-        and ("furniture" not in u.props or NUM.match(u.text) is not None)
+        and ("furniture" not in u.props or is_num(u.text))
 
 
 def _flattened_table_at(units: list[Unit], i: int) -> bool:
@@ -130,7 +135,7 @@ def _flattened_table_at(units: list[Unit], i: int) -> bool:
         if not _cell_like(u) or u.label:
             break
         run.append(u)
-    nums = sum(bool(NUM.match(u.text)) for u in run)
+    nums = sum(is_num(u.text) for u in run)
     return len(run) >= 8 and nums >= len(run) * 0.3
 
 
@@ -198,7 +203,8 @@ def label_name_lists(units: list[Unit]) -> None:
     min_lines = cues()["name_list"]["min_lines"]
     i, n = 0, len(units)
     while i < n:
-        if not units[i].label and "inline_list" in units[i].props:
+        # (a rank item is no inline list, whether or not label_tables has run)
+        if not units[i].label and "inline_list" in units[i].props and "rank_item" not in units[i].table_props:
             units[i].label, units[i].new = "name_list", True
             i += 1
             continue
@@ -425,11 +431,8 @@ def topic_score(text: str) -> float:
 def _topic_automaton() -> tuple[ahocorasick.Automaton, frozenset[str]]:
     """An automaton of the topic terms, and the terms that can overlap themselves (ABA)."""
     terms, _, _ = topic_terms()
-    automaton = ahocorasick.Automaton()
-    for t in terms:
-        automaton.add_word(t, t)
-    automaton.make_automaton()
-    return automaton, frozenset(t for t in terms if any(t[:k] == t[-k:] for k in range(1, len(t))))
+    overlapping = frozenset(t for t in terms if any(t[:k] == t[-k:] for k in range(1, len(t))))
+    return literal_automaton(terms, values=terms), overlapping
 
 
 def assign_relatedness(units: list[Unit]) -> None:

@@ -96,7 +96,7 @@ def _line_unit(view: str, a: int, b: int) -> Unit:
     """_unit(raw, view, a, b) for a unit that is a whole line: its first line is its text."""
     seg = view[a:b].rstrip()
     flat, text, n_lines, table_props, words = read_unit(seg, seg)
-    return Unit(a, a + len(seg), flat, text, seg, n_lines, None, False, None, None, None, table_props, words)
+    return Unit(a, a + len(seg), flat, text, seg, n_lines, table_props=table_props, words=words)
 
 
 @functools.lru_cache(maxsize=1)
@@ -374,7 +374,6 @@ class _FeatureCues:
             "metadata": n["metadata"], "recipients": n["recipients"], "title": n["title"],
             "speech_heading": c["speech"]["heading"], "verdict_heading": c["name_list"]["heading"],
             "inline_list": c["name_list"]["inline"], "note": c["table"]["note"], "lead": c["newspaper"]["lead"],
-            "rank_item": c["table"]["rank_item"],
         }
         for name, cue in by_name.items():
             setattr(self, name, cue)
@@ -402,7 +401,7 @@ def _feature_cues() -> _FeatureCues:
 
 @functools.lru_cache(maxsize=4096)
 def _cues_for(present: frozenset) -> frozenset:
-    """The names of the cues of read_unit and cue_features that a unit holding the words `present` may match."""
+    """The names of the cues of cue_features that a unit holding the words `present` may match."""
     c = _feature_cues()
     return c.always.union(*(c.by_word.get(w, ()) for w in present))
 
