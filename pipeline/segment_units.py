@@ -15,7 +15,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import regex
-from mypy_extensions import mypyc_attr
 
 from .model import Document
 from .normalise import squeeze
@@ -320,44 +319,43 @@ _NOT_DEBRIS = frozenset({"metadata", "colophon", "date"})
 def _cue_features(props: set, may: frozenset, c, present: frozenset, flat: str, text: str, head: str,
                   size: int, short: bool, sentence: bool) -> None:
     """The features of the cues that need words (`may`: those whose words the unit holds)."""
-    if size <= 40 and "masthead" in may and c.masthead.test(head, present):
+    if size <= 40 and "masthead" in may and c.cue["masthead"].test(head, present):
         props.add("masthead")
     if "caption" in may and ("摄" in head or head.startswith("图")) and size <= 120 \
-            and c.caption.test(flat, present):
+            and c.cue["caption"].test(flat, present):
         props.add("caption")
-    if short and "byline" in may and c.byline.test(head, present):
+    if short and "byline" in may and c.cue["byline"].test(head, present):
         props.add("byline")
-    if size <= 30 and "date_line" in may and c.date_line.test(text, present):
+    if size <= 30 and "date_line" in may and c.cue["date_line"].test(text, present):
         props.add("date")
-    elif size <= 50 and "signed_date" in may and c.signed_date.test(text, present):
+    elif size <= 50 and "signed_date" in may and c.cue["signed_date"].test(text, present):
         props.add("date")
-    if "colophon" in may and c.colophon.test(head, present):
+    if "colophon" in may and c.cue["colophon"].test(head, present):
         props.add("colophon")
-    if "attachment" in may and c.attachment.test(head[:12], present):
+    if "attachment" in may and c.cue["attachment"].test(head[:12], present):
         props.add("attachment")
-    if size <= 40 and "doc_number" in may and c.doc_number.test(text, present):
+    if size <= 40 and "doc_number" in may and c.cue["doc_number"].test(text, present):
         props.add("doc_number")
-    if "metadata" in may and c.metadata.test(head[:12], present):
+    if "metadata" in may and c.cue["metadata"].test(head[:12], present):
         props.add("metadata")
-    if size <= 120 and "recipients" in may and head.endswith((":", "：")) and c.recipients.test(text, present) \
+    if size <= 120 and "recipients" in may and head.endswith((":", "：")) and c.cue["recipients"].test(text, present) \
             and not text.startswith("尊敬"):
         props.add("recipients")
-    if size <= 80 and "title" in may and not sentence and c.title.test(text, present):
+    if size <= 80 and "title" in may and not sentence and c.cue["title"].test(text, present):
         props.add("title")
-    if size <= 60 and "speech_heading" in may and c.speech_heading.test(text, present):
+    if size <= 60 and "speech_heading" in may and c.cue["speech_heading"].test(text, present):
         props.add("speech_heading")
-    if size <= 24 and "verdict_heading" in may and c.verdict_heading.test(text, present):
+    if size <= 24 and "verdict_heading" in may and c.cue["verdict_heading"].test(text, present):
         props.add("verdict_heading")
     elif size <= 200 and "inline_list" in may and not (sentence and SENTENCE.search(text[:-1])) \
-            and c.inline_list.test(text, present):
+            and c.cue["inline_list"].test(text, present):
         props.add("inline_list")
-    if "note" in may and c.note.test(head[:40], present):
+    if "note" in may and c.cue["note"].test(head[:40], present):
         props.add("note")
-    if "lead" in may and c.lead.test(head[:30], present):
+    if "lead" in may and c.cue["lead"].test(head[:30], present):
         props.add("lead")
 
 
-@mypyc_attr(native_class=False)  # (compiled: its cues are set by name, with setattr)
 class _FeatureCues:
     """The cues of cue_features by feature, and which of them each cue word can satisfy."""
 
@@ -367,7 +365,7 @@ class _FeatureCues:
         self.furniture = c["furniture"]["other"]
         self.indent_signature = n["indent_signature"]
         self.name_max_len = c["name_list"]["max_len"]
-        by_name = {
+        self.cue: dict[str, Cue] = {  # by feature
             "masthead": c["furniture"]["masthead"], "caption": c["caption"]["patterns"],
             "byline": c["byline"]["patterns"], "date_line": n["date_line"], "signed_date": n["signed_date"],
             "colophon": n["colophon"], "attachment": n["attachment"], "doc_number": n["doc_number"],
@@ -375,12 +373,10 @@ class _FeatureCues:
             "speech_heading": c["speech"]["heading"], "verdict_heading": c["name_list"]["heading"],
             "inline_list": c["name_list"]["inline"], "note": c["table"]["note"], "lead": c["newspaper"]["lead"],
         }
-        for name, cue in by_name.items():
-            setattr(self, name, cue)
         # a cue of unknown words may match any unit; the others only units holding one of their words
-        self.always = frozenset(name for name, cue in by_name.items() if cue.words is None)
+        self.always = frozenset(name for name, cue in self.cue.items() if cue.words is None)
         self.by_word: dict[str, set[str]] = collections.defaultdict(set)
-        for name, cue in by_name.items():
+        for name, cue in self.cue.items():
             for w in cue.words or ():
                 self.by_word[w].add(name)
         # furniture: its patterns of unknown words on every short unit, the others by their words
