@@ -77,7 +77,7 @@ class Mentions:
 def add_units(doc: Document, found: Mentions, flat: Compact) -> None:
     """Table units where their row prints them; then the same units and dictionary units in running text."""
     known: dict[str, str | None] = {}
-    text, offsets = flat.text, flat.offsets
+    text = flat.text
     add = found.add
     in_rows: set[tuple[int, str]] = set()  # (where, name) of the names found in their rows
     for rec in doc.records:
@@ -85,11 +85,10 @@ def add_units(doc: Document, found: Mentions, flat: Compact) -> None:
         if not key:
             continue
         known.setdefault(key, rec.unit_full)
-        # the name as printed, spaces between its characters allowed (persons.flat_range)
-        i = bisect.bisect_left(offsets, rec.start)
-        at = text.find(key, i, bisect.bisect_left(offsets, rec.end, i))
+        # the name as printed, spaces between its characters allowed
+        at = text.find(key, *flat.index_range(rec.start, rec.end))
         if at >= 0:
-            add("ORG", offsets[at], offsets[at + len(key) - 1] + 1, rec.unit_full)
+            add("ORG", *flat.span(at, at + len(key)), rec.unit_full)
             in_rows.add((at, key))
     for word in dictionary_units_in(text):  # (the others are not searched for)
         known.setdefault(word, None)
@@ -104,7 +103,7 @@ def add_units(doc: Document, found: Mentions, flat: Compact) -> None:
             free = at + len(key)
             if (at, key) in in_rows:
                 continue  # a row's own name: its span is an ORG, or overlaps one
-            start, end = offsets[at], offsets[at + len(key) - 1] + 1  # (flat.span)
+            start, end = flat.span(at, at + len(key))
             if not orgs.overlaps(start, end):  # (mostly the row's own span)
                 add("ORG", start, end, known[key] or units.full_name(doc, doc.raw[start:end]))
 
@@ -150,7 +149,7 @@ def add_running_text_orgs(doc: Document, found: Mentions, flat: Compact) -> None
     level = tuple(config.load("units")["level_words"])
     generic = tuple(config.load("entities")["org"]["not_units"])
     prose = [s for s in doc.sections if s.type not in ("table", "table_title", "name_list", "masthead")]
-    ranges = [persons.flat_range(flat, s.start, s.end) for s in prose] if prose else [(0, len(flat.text))]
+    ranges = [flat.index_range(s.start, s.end) for s in prose] if prose else [(0, len(flat.text))]
     for at, word, prev in tagged(flat.text, ranges, "nt", _any_suffix(suffixes)):
         begin, pos = at, at + len(word)
         if word.endswith(suffixes) and not word.endswith(generic):
