@@ -79,7 +79,6 @@ def add_units(doc: Document, found: Mentions, flat: Compact) -> None:
     known: dict[str, str | None] = {}
     text = flat.text
     add = found.add
-    in_rows: set[tuple[int, str]] = set()  # (where, name) of the names found in their rows
     for rec in doc.records:
         key = squeeze(fold(rec.unit))
         if not key:
@@ -89,7 +88,6 @@ def add_units(doc: Document, found: Mentions, flat: Compact) -> None:
         at = text.find(key, *flat.index_range(rec.start, rec.end))
         if at >= 0:
             add("ORG", *flat.span(at, at + len(key)), rec.unit_full)
-            in_rows.add((at, key))
     for word in dictionary_units_in(text):  # (the others are not searched for)
         known.setdefault(word, None)
     orgs = found.spans["ORG"]
@@ -101,10 +99,8 @@ def add_units(doc: Document, found: Mentions, flat: Compact) -> None:
             if at < free:
                 continue
             free = at + len(key)
-            if (at, key) in in_rows:
-                continue  # a row's own name: its span is an ORG, or overlaps one
             start, end = flat.span(at, at + len(key))
-            if not orgs.overlaps(start, end):  # (mostly the row's own span)
+            if not orgs.overlaps(start, end):  # (a row's own name is an ORG, or overlaps one)
                 add("ORG", start, end, known[key] or units.full_name(doc, doc.raw[start:end]))
 
 
