@@ -117,15 +117,15 @@ def find(view: str, start: int = 0, end: int | None = None, year: int | None = N
     spans = Spans()  # of `found`
     dated = _DatedLines(view) if start == 0 and end == len(view) else None
     for kind, pattern in PATTERNS:
-        if not all(view.find(lit, start, end) >= 0 for lit in REQUIRED.get(kind, ())):
-            continue
-        if dated is not None and kind in MARKS:
+        if dated is not None and kind in MARKS:  # (the lines holding its mark: no REQUIRED check)
             lines = dated.holding(MARKS[kind])
             matches, shift = pattern.finditer(lines.text), lines.shift
         elif kind == "iso":
             matches, shift = _iso_matches(view, start, end), None
-        else:
+        elif all(view.find(lit, start, end) >= 0 for lit in REQUIRED.get(kind, ())):
             matches, shift = pattern.finditer(view, start, end), None
+        else:
+            continue
         for m in matches:
             a, b = m.span()
             if shift is not None:  # a match lies in one line: its start's shift is its end's

@@ -77,20 +77,17 @@ class Mentions:
 def add_units(doc: Document, found: Mentions, flat: Compact) -> None:
     """Table units where their row prints them; then the same units and dictionary units in running text."""
     known: dict[str, str | None] = {}
-    text, offsets = flat.text, flat.offsets
+    text = flat.text
     add = found.add
-    in_rows: set[tuple[int, str]] = set()  # (where, name) of the names found in their rows
     for rec in doc.records:
         key = squeeze(fold(rec.unit))
         if not key:
             continue
         known.setdefault(key, rec.unit_full)
-        # the name as printed, spaces between its characters allowed (persons.flat_range)
-        i = bisect.bisect_left(offsets, rec.start)
-        at = text.find(key, i, bisect.bisect_left(offsets, rec.end, i))
+        # the name as printed, spaces between its characters allowed
+        at = text.find(key, *flat.index_range(rec.start, rec.end))
         if at >= 0:
-            add("ORG", offsets[at], offsets[at + len(key) - 1] + 1, rec.unit_full)
-            in_rows.add((at, key))
+            add("ORG", *flat.span(at, at + len(key)), rec.unit_full)
     for word in dictionary_units_in(text):  # (the others are not searched for)
         known.setdefault(word, None)
     orgs = found.spans["ORG"]
@@ -102,10 +99,8 @@ def add_units(doc: Document, found: Mentions, flat: Compact) -> None:
             if at < free:
                 continue
             free = at + len(key)
-            if (at, key) in in_rows:
-                continue  # a row's own name: its span is an ORG, or overlaps one
-            start, end = offsets[at], offsets[at + len(key) - 1] + 1  # (flat.span)
-            if not orgs.overlaps(start, end):  # (mostly the row's own span)
+            start, end = flat.span(at, at + len(key))
+            if not orgs.overlaps(start, end):  # (a row's own name is an ORG, or overlaps one)
                 add("ORG", start, end, known[key] or units.full_name(doc, doc.raw[start:end]))
 
 
@@ -146,12 +141,10 @@ def _found_by_find(keys: list[str], text: str) -> dict[int, list[int]]:
 def add_running_text_orgs(doc: Document, found: Mentions, flat: Compact) -> None:
     """Organisations jieba tags `nt` in the prose (tables are already read), kept when they
     end like a unit: `市创建办`, `南平市共建办`.  A level word cut off before them is theirs."""
-    suffixes = tuple(config.load("units")["suffixes"]["org"])
-    level = tuple(config.load("units")["level_words"])
-    generic = tuple(config.load("entities")["org"]["not_units"])
+    suffixes, level, generic = _org_words()
     prose = [s for s in doc.sections if s.type not in ("table", "table_title", "name_list", "masthead")]
-    ranges = [persons.flat_range(flat, s.start, s.end) for s in prose] if prose else [(0, len(flat.text))]
-    for at, word, prev in tagged(flat.text, ranges, "nt", _any_suffix(suffixes)):
+    ranges = [flat.index_range(s.start, s.end) for s in prose] if prose else [(0, len(flat.text))]
+    for at, word, prev in tagged(flat.text, ranges, "nt", _suffix_clauses()):
         begin, pos = at, at + len(word)
         if word.endswith(suffixes) and not word.endswith(generic):
             if prev in level:
@@ -168,7 +161,19 @@ def add_running_text_orgs(doc: Document, found: Mentions, flat: Compact) -> None
 _CLAUSE_BREAKS = "。，,；;：:、！!？?\n"
 
 
-@functools.lru_cache(maxsize=4)
+@functools.lru_cache(maxsize=1)
+def _org_words() -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """A unit's suffixes, the level words before one, and the generic words no unit ends with."""
+    return (units._suffix_tuples()["org"], tuple(config.load("units")["level_words"]),
+            tuple(config.load("entities")["org"]["not_units"]))
+
+
+@functools.lru_cache(maxsize=1)
+def _suffix_clauses() -> re.Pattern:
+    """`_clauses_with` a unit's suffix."""
+    return _clauses_with(_any_suffix())
+
+
 def _clauses_with(wanted: re.Pattern) -> re.Pattern:
     """What matches, left to right, each whole clause (a run between breaks) that `wanted`
     finds something in, which holds no break: one scan of the text instead of a split and
@@ -178,17 +183,17 @@ def _clauses_with(wanted: re.Pattern) -> re.Pattern:
     return re.compile(f"(?<!{inside}){inside}*?(?:{wanted.pattern}){inside}*+", wanted.flags)
 
 
-def tagged(text: str, ranges: list[tuple[int, int]], flag: str, wanted: re.Pattern):
+def tagged(text: str, ranges: list[tuple[int, int]], flag: str, clause_pattern: re.Pattern):
     """(offset in text, word, previous word) of the words `segmenter.tag` tags `flag` in the
     parts text[i:j] of `ranges` (no white space in them), each part as if tagged alone and
-    only in its clauses that `wanted` finds something in.  A clause is tagged alike alone,
+    only in its clauses that `clause_pattern` matches (`_clauses_with`).  A clause is tagged alike alone,
     and the word before it is the break before it (None at a part's start): so the wanted
     clauses of every part are tagged in one call, one line each, and the rare `flag`
     words mapped back (the per-word work is done by C: list.index, map, accumulate)."""
     firsts = [i for i, _ in ranges]
     parts = [text[i:j] for i, j in ranges]
     joined = "\n".join(parts)  # (a line break never merges with a word either)
-    clauses = list(_clauses_with(wanted).finditer(joined))
+    clauses = list(clause_pattern.finditer(joined))
     if not clauses:
         return
     chosen = [m.group() for m in clauses]
@@ -221,11 +226,11 @@ def tagged(text: str, ranges: list[tuple[int, int]], flag: str, wanted: re.Patte
         yield firsts[p] + at - part_starts[p], words[k], prev
 
 
-@functools.lru_cache(maxsize=4)
-def _any_suffix(suffixes: tuple[str, ...]) -> re.Pattern:
+def _any_suffix() -> re.Pattern:
     """What finds one of the suffixes in a text: the one-character ones as a class, then
     the longer ones that hold none of them (stdlib re: twice as fast as an alternation
     of them all, for the forty thousand clauses it is asked about)."""
+    suffixes = units._suffix_tuples()["org"]
     singles = sorted({s for s in suffixes if len(s) == 1})
     longer = [s for s in suffixes if len(s) > 1 and not any(c in singles for c in s)]
     branches = (["[" + "".join(map(re.escape, singles)) + "]"] if singles else []) + [re.escape(s) for s in longer]

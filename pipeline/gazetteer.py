@@ -45,16 +45,16 @@ class Gazetteer:
         self.by_code: dict[str, Division] = {}
         self.by_name: dict[str, list[Division]] = {}
         self.by_short: dict[str, list[Division]] = {}
+        longest_nations = sorted(nations, key=len, reverse=True)  # (for short_name)
         for code, name in rows:
             if name in ("市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划") or name in skip:
                 continue  # (skip: division names that are also common words, such as 城区)
             level = "province" if code[2:] == "0000" else "city" if code[4:] == "00" else "county"
-            div = Division(code, name, short_name(name, nations), level)
+            div = Division(code, name, short_name(name, longest_nations), level)
             self.by_code[code] = div
             self.by_name.setdefault(name, []).append(div)
             if len(div.short) >= 2:
                 self.by_short.setdefault(div.short, []).append(div)
-        self.names = sorted(self.by_name, key=len, reverse=True)
         self.longest_short = max(map(len, self.by_short), default=0)
         # the lengths of the names each character can start, longest first (for match_at)
         lengths: dict[str, set[int]] = {}
@@ -148,8 +148,9 @@ def leftmost_longest(found) -> list[tuple[int, int]]:
 
 
 def short_name(name: str, nations: list[str]) -> str:
-    """`城步苗族自治县` -> `城步`, `武夷山市` -> `武夷山`, `衡阳市` -> `衡阳` (kept when too short)."""
-    suffixes, nations = _longest_first(tuple(nations))
+    """`城步苗族自治县` -> `城步`, `武夷山市` -> `武夷山`, `衡阳市` -> `衡阳` (kept when too short);
+    `nations` longest first."""
+    suffixes = _suffixes_longest_first()
     base = name
     for suf in suffixes:
         if base.endswith(suf) and len(base) - len(suf) >= 2:
@@ -168,11 +169,11 @@ def short_name(name: str, nations: list[str]) -> str:
     return base
 
 
-@functools.lru_cache(maxsize=4)
-def _longest_first(nations: tuple[str, ...]) -> tuple[list[str], list[str]]:
-    """The generic suffixes and the nations, longest first (sorted once, not per name)."""
+@functools.lru_cache(maxsize=1)
+def _suffixes_longest_first() -> list[str]:
+    """The generic suffixes, longest first (sorted once, not per name)."""
     suffixes = config.load("units")["suffixes"]["county"] + ["自治州", "自治区", "地区", "盟", "省", "州"]
-    return sorted(suffixes, key=len, reverse=True), sorted(nations, key=len, reverse=True)
+    return sorted(suffixes, key=len, reverse=True)
 
 
 @functools.lru_cache(maxsize=1)

@@ -12,6 +12,7 @@
 """
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from dataclasses import dataclass, field
@@ -99,6 +100,16 @@ class Compact:
         start = self.offsets[i] if i < len(self.offsets) else self.end
         end = self.offsets[j - 1] + 1 if j > 0 else start
         return start, end
+
+    def index_range(self, start: int, end: int) -> tuple[int, int]:
+        """Where the raw span start:end lies in the compact text: text[i:j]."""
+        i = bisect.bisect_left(self.offsets, start)
+        return i, bisect.bisect_left(self.offsets, end, i)
+
+    def cut(self, start: int, end: int) -> Compact:
+        """The compact text of the raw span start:end (`compact(view, start, end)`)."""
+        i, j = self.index_range(start, end)
+        return Compact(self.text[i:j], self.offsets[i:j], end)
 
 
 _SPACE_RUN = regex.compile(r"\s+")

@@ -166,12 +166,6 @@ def listed_name(line: str) -> tuple[int, int] | None:
     return None
 
 
-def flat_range(flat: Compact, start: int, end: int) -> tuple[int, int]:
-    """Where the raw span start:end lies in `flat == compact(view)`: flat.text[i:j]."""
-    i = bisect.bisect_left(flat.offsets, start)
-    return i, bisect.bisect_left(flat.offsets, end, i)
-
-
 @functools.lru_cache(maxsize=1)
 def _cue_automaton() -> ahocorasick.Automaton:
     """Titles and words after a name, each with (its length, a title?, a word after a name?);
@@ -250,8 +244,8 @@ def find(view: str, lines, bylines: bool = False, flat: Compact | None = None) -
             for a, b in credit_names(text):
                 found.add((ln.start + a, ln.start + b))
         if k in with_cues:
-            i, j = flat_range(flat, ln.start, ln.end)
-            line = Compact(flat.text[i:j], flat.offsets[i:j], ln.end)  # compact(view, ln.start, ln.end)
+            i, j = flat.index_range(ln.start, ln.end)
+            line = flat.cut(ln.start, ln.end)
             for a, b in official_names(line.text, _cue_matches(cues_found, cue_starts, i, j), line=True):
                 found.add(line.span(a, b))
         span = (byline_name(text, previous) if bylines else None) or (listed_name(text) if k in with_credits else None)

@@ -402,7 +402,7 @@ class _RegionFacts:
 def _facts(region: Region) -> _RegionFacts:
     """The region's _RegionFacts (kept on it: a document's region is made once, never changed)."""
     facts = region.facts
-    if facts is None or facts.region is not region:
+    if facts is None:
         facts = region.facts = _RegionFacts(region)
     return facts
 
@@ -486,11 +486,6 @@ def _county_like_start(name: str) -> str | None:
     return m.group() if m else None
 
 
-@functools.lru_cache(maxsize=_NAME_CACHE)
-def _town_start(name: str) -> str | None:
-    return _town_at(name, 0)
-
-
 def full_name(doc: Document, name: str, named_units: bool | None = None, in_table: bool = True) -> str:
     """The full name of a unit printed as `name` in this document.
 
@@ -499,7 +494,7 @@ def full_name(doc: Document, name: str, named_units: bool | None = None, in_tabl
     gets the region its printed form asks for (a level word, a county of the city)."""
     if not _name_facts(name)[0]:
         return ""
-    region = doc.work["region"] if "region" in doc.work else region_of(doc)
+    region = region_of(doc)
     if named_units is None:
         named_units = doc.work.get("units_named", False)
     return _full_name(_facts(region), name, named_units, in_table)
@@ -557,7 +552,7 @@ def _name_facts(name: str) -> tuple[str, str, str]:
     word = key[0]
     if word in cfg["level_words"] and len(key) > 1 and not key.startswith(words["not_level_words"]):
         return printed, key, "province" if word == "省" else "level"
-    if not _needs_place_pattern().match(key) and not _town_start(key):
+    if not _needs_place_pattern().match(key) and not _town_at(key, 0):
         return printed, key, "independent" if key.endswith(words["independent"]) else "bare"
     return printed, key, "placed"
 
