@@ -22,7 +22,6 @@ import operator
 import re
 
 import ahocorasick
-import regex
 
 from . import (  # units also registers the "units" stage
     config,
@@ -34,7 +33,7 @@ from . import (  # units also registers the "units" stage
     units,
 )
 from .config import MODELS_DIR
-from .elements import DOC_NUMBER_RE, norm_doc_number
+from .elements import DOC_NUMBER_RE, DOC_NUMBER_TAIL, norm_doc_number
 from .model import Document, Entity
 from .normalise import Compact, clean, compact, fold, squeeze
 from .registry import register
@@ -271,17 +270,13 @@ def add_places(doc: Document, found: Mentions, flat: Compact) -> None:
             found.add("GPE", start, end, units.full_name(doc, doc.raw[start:end]))
 
 
-# the `〔2023〕3号` a document number ends with: brackets and digits, quick to search for
-_DOC_NUMBER_TAIL = regex.compile(r"[〔\[［【(（]\s*\d{4}\s*[〕\]］】)）]\s*\d{1,5}\s*号")
-
-
 def doc_numbers(view: str):
     """The matches of `DOC_NUMBER_RE.finditer(view)`, found from their tails: the pattern
     opens with one to ten Han characters, slow to try at every position of a text.  A tail
     holds no opening bracket but its first, so tails never overlap; the issuer's code before
     one is at most ten characters and some spaces back."""
     done = 0  # where the last match ended: finditer goes on from there
-    for tail in _DOC_NUMBER_TAIL.finditer(view):
+    for tail in DOC_NUMBER_TAIL.finditer(view):  # (`〔2023〕3号`: brackets and digits, quick to find)
         code_end = tail.start()
         while code_end > done and view[code_end - 1].isspace():  # (isspace covers every \s)
             code_end -= 1
